@@ -1,0 +1,87 @@
+// Entry point of the processor process:
+//   node processor/main.ts --config <pipeline>/config.yaml --rdi redis://host:port
+// Connects to the RDI database and the target named `target`, then runs the consume loop
+// until SIGINT/SIGTERM, draining the batch in flight before exiting.
+
+import { parseArgs } from 'node:util';
+import { Redis } from 'ioredis';
+import { isSluiceError, SluiceError } from '../common/errors.ts';
+import { loadPipelineConfig } from '../pipeline/load-config.ts';
+import { Processor } from './consumer.ts';
+import { planDefaultJob } from './default-job.ts';
+import { jsonLogger, systemClock } from './ports.ts';
+import { checkRdiDatabase } from './rdi-database-check.ts';
+import { settingsFromConfig } from './settings-from-config.ts';
+
+const logger = jsonLogger('processor');
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    options: {
+      config: { type: 'string' },
+      rdi: { type: 'string', default: process.env.SLUICE_RDI_URL ?? 'redis://127.0.0.1:6379' },
+      consumer: { type: 'string', default: 'processor-1' },
+      epoch: { type: 'string', default: '0' },
+    },
+  });
+  if (values.config === undefined) {
+    throw new SluiceError('CONFIG_INVALID', 'Missing --config <path to config.yaml>.');
+  }
+  const config = loadPipelineConfig(values.config, process.env);
+  const targetConfig = config.targets.target;
+  if (targetConfig === undefined) {
+    throw new SluiceError('CONFIG_INVALID', "config.yaml has no target named 'target'.", {
+      path: 'targets.target',
+    });
+  }
+  const redisOptions = { maxRetriesPerRequest: 1, lazyConnect: true };
+  const rdi = new Redis(values.rdi, redisOptions);
+  const reader = new Redis(values.rdi, redisOptions);
+  const { host, port, user, password } = targetConfig.connection;
+  const target = new Redis({
+    host,
+    port: Number(port),
+    ...(user === undefined ? {} : { username: user }),
+    ...(password === undefined ? {} : { password }),
+    ...redisOptions,
+  });
+  for (const client of [rdi, reader, target]) client.on('error', () => undefined);
+  await Promise.all([rdi.connect(), reader.connect(), target.connect()]);
+  await checkRdiDatabase(rdi);
+
+  const processor = new Processor({
+    rdi,
+    reader,
+    target,
+    job: planDefaultJob,
+    clock: systemClock,
+    logger,
+    settings: settingsFromConfig(config.processors, {
+      consumerName: values.consumer,
+      epoch: Number(values.epoch),
+    }),
+  });
+  const stop = (): void => {
+    logger.info('Stopping: finishing the batch in flight.');
+    void processor.stop();
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  logger.info('Processor started.', { rdi: values.rdi, target: `${host}:${port}` });
+  await processor.start();
+  const failures: string[] = [];
+  for (const client of [reader, rdi, target]) {
+    await client.quit().catch((error: unknown) => failures.push(String(error)));
+  }
+  if (failures.length > 0) logger.warn('Some connections did not close cleanly.', { failures });
+  return processor.state === 'failed' ? 3 : 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    const message = isSluiceError(error) ? `${error.code}: ${error.message}` : String(error);
+    logger.error(message);
+    process.exit(isSluiceError(error) ? 2 : 1);
+  },
+);

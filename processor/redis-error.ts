@@ -1,0 +1,28 @@
+// The one place that maps Redis error replies and connection failures to coded errors.
+// Matching on reply text is allowed here and nowhere else.
+
+import { SluiceError } from '../common/errors.ts';
+
+export function classifyRedisError(error: unknown, what: string): SluiceError {
+  if (error instanceof SluiceError) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  const prefix = message.split(' ', 1)[0] ?? '';
+  switch (prefix) {
+    case 'WRONGTYPE':
+      return new SluiceError('TARGET_WRONGTYPE', `${what}: a key holds another data type.`, { cause: error });
+    case 'OOM':
+      return new SluiceError('TARGET_OOM', `${what}: the Redis server is out of memory.`, { cause: error });
+    case 'LOADING':
+      return new SluiceError('TARGET_LOADING', `${what}: the Redis server is loading its data.`, { cause: error });
+    case 'READONLY':
+      return new SluiceError('TARGET_READONLY', `${what}: the Redis server is a read-only replica.`, { cause: error });
+    case 'FENCED':
+      return new SluiceError(
+        'FENCED',
+        `${what}: refused, a newer leader (epoch ${message.split(' ')[1] ?? '?'}) has written to the target.`,
+        { cause: error },
+      );
+    default:
+      return new SluiceError('TARGET_UNAVAILABLE', `${what}: ${message}`, { cause: error });
+  }
+}

@@ -1,0 +1,32 @@
+// Loads a Lua script from its own file once and calls it by SHA, reloading transparently
+// when the server has forgotten it (restart, SCRIPT FLUSH, failover).
+
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type { Redis } from 'ioredis';
+
+export class LuaScript {
+  readonly name: string;
+  readonly source: string;
+  readonly sha: string;
+
+  constructor(name: string, source: string) {
+    this.name = name;
+    this.source = source;
+    this.sha = createHash('sha1').update(source).digest('hex');
+  }
+
+  static fromFile(url: URL): LuaScript {
+    const name = url.pathname.split('/').pop() ?? url.pathname;
+    return new LuaScript(name, readFileSync(url, 'utf8'));
+  }
+
+  async run(redis: Redis, keys: readonly string[], args: readonly (string | number)[]): Promise<unknown> {
+    try {
+      return await redis.evalsha(this.sha, keys.length, ...keys, ...args);
+    } catch (error) {
+      if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error;
+      return redis.eval(this.source, keys.length, ...keys, ...args);
+    }
+  }
+}

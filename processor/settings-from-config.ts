@@ -1,0 +1,23 @@
+// Maps the `processors` section of config.yaml (RDI names and defaults) to the consume
+// loop's settings. Pure.
+
+import type { ProcessorsConfig } from '../pipeline/load-config.ts';
+import type { ProcessorSettings } from './consumer.ts';
+
+export function settingsFromConfig(
+  processors: ProcessorsConfig,
+  identity: { consumerName: string; epoch: number },
+): ProcessorSettings {
+  return {
+    consumerName: identity.consumerName,
+    epoch: identity.epoch,
+    jobName: 'default',
+    readBatchSize: processors.read_batch_size,
+    readBlockMs: processors.read_batch_timeout_ms,
+    streamsCheckIntervalMs: processors.idle_streams_check_interval_ms,
+    errorHandling: processors.error_handling,
+    dlqMaxMessages: processors.dlq_max_messages,
+    retryInitialDelayMs: processors.retry_initial_delay_ms,
+    retryMaxDelayMs: processors.retry_max_delay_ms,
+  };
+}

@@ -1,0 +1,25 @@
+// A raw entry of a Debezium change stream as XREADGROUP returns it, with the extended
+// message format's fields picked out (`key`, `value`; headers are kept as they are).
+
+export interface StreamEntry {
+  readonly id: string;
+  /** The entry's `key` field; undefined when the sink wrote none. */
+  readonly key: string | undefined;
+  /** The entry's `value` field; undefined for an entry deleted from the stream meanwhile. */
+  readonly value: string | undefined;
+  /** All fields as they arrived, for the dead-letter queue. */
+  readonly fields: readonly string[];
+}
+
+/** Builds a StreamEntry from XREADGROUP's `[id, [field, value, …] | null]` pair. */
+export function toStreamEntry(id: string, fields: readonly string[] | null): StreamEntry {
+  let key: string | undefined;
+  let value: string | undefined;
+  const list = fields ?? [];
+  for (let i = 0; i + 1 < list.length; i += 2) {
+    const name = list[i];
+    if (name === 'key') key = list[i + 1];
+    else if (name === 'value') value = list[i + 1];
+  }
+  return { id, key, value, fields: list };
+}

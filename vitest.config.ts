@@ -1,4 +1,5 @@
-// Two projects: fast pure/unit tests, and end-to-end tests against real servers.
+// Three projects: pure unit tests; integration tests against a real Redis started per file;
+// end-to-end tests against the real stack (databases, Debezium Server, Redis).
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -8,7 +9,16 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['**/*.test.ts'],
-          exclude: ['node_modules/**', 'e2e/**', '.cache/**'],
+          exclude: ['node_modules/**', 'e2e/**', '.cache/**', '**/*.integration.test.ts'],
+        },
+      },
+      {
+        test: {
+          name: 'integration',
+          include: ['**/*.integration.test.ts'],
+          exclude: ['node_modules/**', '.cache/**'],
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
         },
       },
       {

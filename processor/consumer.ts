@@ -227,8 +227,9 @@ export class Processor {
     }
     multi.xack(stream, PROCESSOR_GROUP, ...entries.map((e) => e.id));
     // Everything at or below `last` is acknowledged (pending entries are re-read first), so
-    // entries older than it can go; `last` itself stays as a marker of progress.
-    multi.xtrim(stream, 'MINID', '~', last.id);
+    // entries older than it can go; `last` itself stays as a marker of progress. Exact (not
+    // '~') trimming, so the RDI database really holds only the backlog.
+    multi.xtrim(stream, 'MINID', last.id);
     const stats = statsKey(stream);
     const { counts } = processed;
     multi.hincrby(stats, 'total', entries.length);

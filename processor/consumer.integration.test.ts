@@ -1,0 +1,115 @@
+// The consume loop against two real Redis servers (RDI database and target): pending entries
+// first, ack only after the write, trimming, dead-letter queue, statistics.
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startRedis } from '../e2e/harness/redis.ts';
+import { useTestContext } from '../e2e/harness/test-context.ts';
+import { waitFor } from '../e2e/harness/wait-for.ts';
+import { CHECKPOINT_KEY, PROCESSOR_GROUP, statsKey } from '../pipeline/redis-keys.ts';
+import type { ProcessorSettings } from './consumer.ts';
+import { Processor } from './consumer.ts';
+import { planDefaultJob } from './default-job.ts';
+import type { Logger } from './ports.ts';
+import { systemClock } from './ports.ts';
+
+const ctx = useTestContext();
+let rdi: Redis;
+let reader: Redis;
+let target: Redis;
+
+const quiet: Logger = { info: () => undefined, warn: () => undefined, error: () => undefined };
+const settings: ProcessorSettings = {
+  consumerName: 'p1',
+  epoch: 1,
+  jobName: 'default',
+  readBatchSize: 50,
+  readBlockMs: 20,
+  streamsCheckIntervalMs: 50,
+  errorHandling: 'dlq',
+  dlqMaxMessages: 1000,
+  retryInitialDelayMs: 10,
+  retryMaxDelayMs: 50,
+};
+
+beforeAll(async () => {
+  const rdiServer = await startRedis({ dir: `${ctx.dir}/rdi`, registry: ctx.registry, maxmemory: '64mb' });
+  const targetServer = await startRedis({ dir: `${ctx.dir}/target`, registry: ctx.registry });
+  rdi = new Redis(rdiServer.url);
+  reader = new Redis(rdiServer.url);
+  target = new Redis(targetServer.url);
+});
+afterAll(async () => {
+  await Promise.all([rdi.quit(), reader.quit(), target.quit()]);
+});
+beforeEach(async () => {
+  await Promise.all([rdi.flushall(), target.flushall()]);
+});
+
+const stream = 'data:shop.public.people';
+
+function entry(op: string, id: number, after: Record<string, unknown> | null): string[] {
+  const key = JSON.stringify({ id });
+  const value = JSON.stringify({
+    before: op === 'd' ? { id } : null,
+    after,
+    op,
+    source: { db: 'shop', schema: 'public', table: 'people', snapshot: 'false' },
+  });
+  return ['key', key, 'value', value];
+}
+
+function processor(): Processor {
+  return new Processor({ rdi, reader, target, job: planDefaultJob, clock: systemClock, logger: quiet, settings });
+}
+
+describe('Processor', () => {
+  it('applies inserts, updates and deletes, then acknowledges and trims', async () => {
+    await rdi.xadd(stream, '*', ...entry('c', 1, { id: 1, name: 'Ada' }));
+    await rdi.xadd(stream, '*', ...entry('c', 2, { id: 2, name: 'Bob' }));
+    await rdi.xadd(stream, '*', ...entry('u', 1, { id: 1, name: 'Ada L.' }));
+    const last = await rdi.xadd(stream, '*', ...entry('d', 2, null));
+    const p = processor();
+    void p.start();
+    await waitFor('the last entry to be checkpointed', async () => (await target.hget(CHECKPOINT_KEY, stream)) === last);
+    await p.stop();
+    expect(await target.hgetall('people:id:1')).toEqual({ id: '1', name: 'Ada L.' });
+    expect(await target.exists('people:id:2')).toBe(0);
+    const pending = (await rdi.xpending(stream, PROCESSOR_GROUP)) as [number, ...unknown[]];
+    expect(pending[0]).toBe(0);
+    expect(await rdi.xlen(stream)).toBeLessThan(4);
+    expect(await rdi.hgetall(statsKey(stream))).toMatchObject({ total: '4', inserted: '2', updated: '1', deleted: '1' });
+  });
+
+  it('re-reads its own pending entries after a crash and skips what the target already has', async () => {
+    await rdi.xgroup('CREATE', stream, PROCESSOR_GROUP, '0', 'MKSTREAM');
+    const first = await rdi.xadd(stream, '*', ...entry('c', 1, { id: 1, name: 'v1' }));
+    await rdi.xadd(stream, '*', ...entry('u', 1, { id: 1, name: 'v2' }));
+    // A previous life read both entries, applied the first one and died before acking.
+    await rdi.xreadgroup('GROUP', PROCESSOR_GROUP, 'p1', 'COUNT', 10, 'STREAMS', stream, '>');
+    await target.hset(CHECKPOINT_KEY, stream, first ?? '');
+    await target.hset('people:id:1', { id: '1', name: 'v1' });
+    const later = await rdi.xadd(stream, '*', ...entry('u', 1, { id: 1, name: 'v3' }));
+    const p = processor();
+    void p.start();
+    await waitFor('catch-up', async () => (await target.hget(CHECKPOINT_KEY, stream)) === later);
+    await p.stop();
+    expect(await target.hget('people:id:1', 'name')).toBe('v3');
+    expect(await rdi.hget(statsKey(stream), 'total')).toBe('3');
+  });
+
+  it('sends a bad record to the dead-letter queue and keeps going', async () => {
+    await rdi.xadd(stream, '*', 'key', '{"id":1}', 'value', '{this is not json');
+    const last = await rdi.xadd(stream, '*', ...entry('c', 3, { id: 3, name: 'after the poison' }));
+    const p = processor();
+    void p.start();
+    await waitFor('the good record', async () => (await target.hget(CHECKPOINT_KEY, stream)) === last);
+    await p.stop();
+    expect(await target.hget('people:id:3', 'name')).toBe('after the poison');
+    const dlq = await rdi.xrange(`dlq:${stream}`, '-', '+');
+    expect(dlq).toHaveLength(1);
+    const fields = dlq[0]?.[1] ?? [];
+    expect(fields[fields.indexOf('error_code') + 1]).toBe('ENVELOPE_INVALID');
+    expect(fields[fields.indexOf('value') + 1]).toBe('{this is not json');
+    expect(await rdi.hget(statsKey(stream), 'rejected')).toBe('1');
+  });
+});

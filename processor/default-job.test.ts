@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import type { ChangeEvent } from './change-event.ts';
+import { UNAVAILABLE } from './change-event.ts';
+import { defaultKey, planDefaultJob } from './default-job.ts';
+
+function event(overrides: Partial<ChangeEvent>): ChangeEvent {
+  return {
+    op: 'c',
+    key: { id: 7 },
+    before: null,
+    after: { id: 7, name: 'Ada', note: null },
+    db: 'shop',
+    schema: 'public',
+    table: 'customers',
+    snapshot: 'false',
+    sourceTsMs: 1,
+    ...overrides,
+  };
+}
+
+describe('default job', () => {
+  it('keys rows by table, key column and value', () => {
+    expect(defaultKey(event({}))).toBe('customers:id:7');
+  });
+
+  it('keys composite keys in key order', () => {
+    const e = event({ table: 'order_items', key: { order_id: 1n, line_no: 2 } });
+    expect(defaultKey(e)).toBe('order_items:order_id:1:line_no:2');
+  });
+
+  it('writes a hash with every non-null column, nulls left out', () => {
+    expect(planDefaultJob(event({}))).toEqual({
+      ops: [{ kind: 'hash', key: 'customers:id:7', fields: [['id', '7'], ['name', 'Ada']], keep: [] }],
+      outcome: 'inserted',
+    });
+  });
+
+  it('counts snapshot reads as inserts and updates as updates', () => {
+    expect(planDefaultJob(event({ op: 'r' })).outcome).toBe('inserted');
+    expect(planDefaultJob(event({ op: 'u' })).outcome).toBe('updated');
+  });
+
+  it('keeps unchanged TOASTed columns instead of overwriting them', () => {
+    const plan = planDefaultJob(event({ op: 'u', after: { id: 7, bio: UNAVAILABLE } }));
+    expect(plan.ops).toEqual([{ kind: 'hash', key: 'customers:id:7', fields: [['id', '7']], keep: ['bio'] }]);
+  });
+
+  it('deletes the key on delete, from the key alone (no REPLICA IDENTITY FULL needed)', () => {
+    const plan = planDefaultJob(event({ op: 'd', before: { id: 7, name: null }, after: null }));
+    expect(plan).toEqual({ ops: [{ kind: 'del', key: 'customers:id:7' }], outcome: 'deleted' });
+  });
+
+  it('rejects a change without a key, with a hint', () => {
+    expect(() => planDefaultJob(event({ key: {} }))).toThrow(/carries no key.*keys/);
+  });
+
+  it('filters truncate and message events', () => {
+    expect(planDefaultJob(event({ op: 't', key: {} }))).toEqual({ ops: [], outcome: 'filtered' });
+  });
+});

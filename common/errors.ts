@@ -22,6 +22,28 @@ export const errorCatalogue = {
   RDI_DB_MISCONFIGURED: { status: 500, retryable: false },
   PROCESS_FAILED: { status: 500, retryable: false },
   TIMEOUT: { status: 504, retryable: true },
+  JOB_EXPRESSION_FAILED: { status: 422, retryable: false },
+  JOB_LIMIT_EXCEEDED: { status: 422, retryable: false },
+  JOB_OUTPUT_INVALID: { status: 422, retryable: false },
+  TARGET_JSON_MODULE_MISSING: { status: 500, retryable: false },
+  REQUEST_INVALID: { status: 400, retryable: false },
+  REQUEST_TOO_LARGE: { status: 413, retryable: false },
+  AUTH_REQUIRED: { status: 401, retryable: false },
+  AUTH_TOKEN_INVALID: { status: 401, retryable: false },
+  AUTH_TOKEN_EXPIRED: { status: 401, retryable: false },
+  AUTH_FAILED: { status: 401, retryable: false },
+  ROUTE_NOT_FOUND: { status: 404, retryable: false },
+  PIPELINE_NOT_FOUND: { status: 404, retryable: false },
+  PIPELINE_EXISTS: { status: 409, retryable: false },
+  PIPELINE_CONFLICT: { status: 409, retryable: false },
+  JOB_INVALID: { status: 400, retryable: false },
+  SECRET_NOT_FOUND: { status: 404, retryable: false },
+  DLQ_NOT_FOUND: { status: 404, retryable: false },
+  ADDRESS_FORBIDDEN: { status: 400, retryable: false },
+  CONNECTION_FAILED: { status: 502, retryable: true },
+  RDI_DB_UNAVAILABLE: { status: 503, retryable: true },
+  API_UNREACHABLE: { status: 503, retryable: true },
+  INTERNAL_ERROR: { status: 500, retryable: false },
 } as const satisfies Record<string, { status: number; retryable: boolean }>;
 
 export type ErrorCode = keyof typeof errorCatalogue;
@@ -50,7 +72,10 @@ export class SluiceError extends Error {
   readonly hint: string | undefined;
 
   constructor(code: ErrorCode, message: string, details: SluiceErrorDetails = {}) {
-    super(formatMessage(message, details), details.cause === undefined ? {} : { cause: details.cause });
+    super(
+      formatMessage(message, details),
+      details.cause === undefined ? {} : { cause: details.cause },
+    );
     this.name = 'SluiceError';
     this.code = code;
     this.status = errorCatalogue[code].status;

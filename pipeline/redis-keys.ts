@@ -36,3 +36,38 @@ export const FENCE_KEY = 'sluice:fence-epoch';
 export function statsKey(stream: string): string {
   return `sluice:stats:${stream}`;
 }
+
+/** Set of the names of the pipelines stored in the RDI database (written by the api). */
+export const PIPELINES_KEY = 'sluice:pipelines';
+
+/** Hash of one pipeline: `config` (config.yaml text), `revision`, `created_at`, `updated_at`. */
+export function pipelineKey(name: string): string {
+  return `sluice:pipeline:${name}`;
+}
+
+/** Hash of one pipeline's jobs: field = job name, value = the job's YAML text. */
+export function pipelineJobsKey(name: string): string {
+  return `sluice:pipeline:${name}:jobs`;
+}
+
+/**
+ * Hash with the state the user asked for (api → operator): `desired` (started | stopped),
+ * `reset_generation` (incremented by each reset request), `updated_at`, `updated_by`.
+ */
+export function pipelineControlKey(name: string): string {
+  return `sluice:pipeline:${name}:control`;
+}
+
+/**
+ * Hash with the state the operator observed (operator → api): `phase`, `components` (JSON),
+ * `errors` (JSON), `snapshot` (JSON), `updated_at`.
+ */
+export function pipelineStatusKey(name: string): string {
+  return `sluice:pipeline:${name}:status`;
+}
+
+/** Hash of secrets: field = name (e.g. SOURCE_DB_PASSWORD), value = the secret. Write-only via the api. */
+export const SECRETS_KEY = 'sluice:secrets';
+
+/** Hash raised by the processor while it wants capture paused: `reason`, `since`; absent = clear. */
+export const BACKPRESSURE_KEY = 'sluice:backpressure';

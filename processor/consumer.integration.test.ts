@@ -32,7 +32,11 @@ const settings: ProcessorSettings = {
 };
 
 beforeAll(async () => {
-  const rdiServer = await startRedis({ dir: `${ctx.dir}/rdi`, registry: ctx.registry, maxmemory: '64mb' });
+  const rdiServer = await startRedis({
+    dir: `${ctx.dir}/rdi`,
+    registry: ctx.registry,
+    maxmemory: '64mb',
+  });
   const targetServer = await startRedis({ dir: `${ctx.dir}/target`, registry: ctx.registry });
   rdi = new Redis(rdiServer.url);
   reader = new Redis(rdiServer.url);
@@ -59,7 +63,15 @@ function entry(op: string, id: number, after: Record<string, unknown> | null): s
 }
 
 function processor(): Processor {
-  return new Processor({ rdi, reader, target, job: planDefaultJob, clock: systemClock, logger: quiet, settings });
+  return new Processor({
+    rdi,
+    reader,
+    target,
+    job: planDefaultJob,
+    clock: systemClock,
+    logger: quiet,
+    settings,
+  });
 }
 
 describe('Processor', () => {
@@ -70,14 +82,22 @@ describe('Processor', () => {
     const last = await rdi.xadd(stream, '*', ...entry('d', 2, null));
     const p = processor();
     void p.start();
-    await waitFor('the last entry to be checkpointed', async () => (await target.hget(CHECKPOINT_KEY, stream)) === last);
+    await waitFor(
+      'the last entry to be checkpointed',
+      async () => (await target.hget(CHECKPOINT_KEY, stream)) === last,
+    );
     await p.stop();
     expect(await target.hgetall('people:id:1')).toEqual({ id: '1', name: 'Ada L.' });
     expect(await target.exists('people:id:2')).toBe(0);
     const pending = (await rdi.xpending(stream, PROCESSOR_GROUP)) as [number, ...unknown[]];
     expect(pending[0]).toBe(0);
     expect(await rdi.xlen(stream)).toBeLessThan(4);
-    expect(await rdi.hgetall(statsKey(stream))).toMatchObject({ total: '4', inserted: '2', updated: '1', deleted: '1' });
+    expect(await rdi.hgetall(statsKey(stream))).toMatchObject({
+      total: '4',
+      inserted: '2',
+      updated: '1',
+      deleted: '1',
+    });
   });
 
   it('re-reads its own pending entries after a crash and skips what the target already has', async () => {
@@ -102,7 +122,10 @@ describe('Processor', () => {
     const last = await rdi.xadd(stream, '*', ...entry('c', 3, { id: 3, name: 'after the poison' }));
     const p = processor();
     void p.start();
-    await waitFor('the good record', async () => (await target.hget(CHECKPOINT_KEY, stream)) === last);
+    await waitFor(
+      'the good record',
+      async () => (await target.hget(CHECKPOINT_KEY, stream)) === last,
+    );
     await p.stop();
     expect(await target.hget('people:id:3', 'name')).toBe('after the poison');
     const dlq = await rdi.xrange(`dlq:${stream}`, '-', '+');

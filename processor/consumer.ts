@@ -66,6 +66,11 @@ export class Processor {
     return this.#state;
   }
 
+  /** A method, not a field read, because stop() changes the state while a step awaits. */
+  #running(): boolean {
+    return this.#state === 'running';
+  }
+
   get failure(): unknown {
     return this.#failure;
   }
@@ -88,8 +93,10 @@ export class Processor {
   async #run(): Promise<void> {
     const { logger } = this.#deps;
     let failures = 0;
-    this.#checkpoints = await readCheckpoints(this.#deps.target).catch(() => new Map<string, string>());
-    while (this.#state === 'running') {
+    this.#checkpoints = await readCheckpoints(this.#deps.target).catch(
+      () => new Map<string, string>(),
+    );
+    while (this.#running()) {
       try {
         await this.#step();
         failures = 0;
@@ -100,10 +107,13 @@ export class Processor {
           logger.error('Stopping: this processor has been fenced off.', { error: error.message });
           return;
         }
-        if (this.#state !== 'running') break;
+        if (!this.#running()) break;
         failures += 1;
         const delay = this.#backoff(failures);
-        logger.warn('Processing step failed; will retry.', { error: String(error), retryInMs: delay });
+        logger.warn('Processing step failed; will retry.', {
+          error: String(error),
+          retryInMs: delay,
+        });
         // Entries read but not acknowledged are re-read from the pending list.
         for (const stream of this.#streams) this.#pendingPhase.add(stream);
         await this.#pause(delay);
@@ -144,25 +154,43 @@ export class Processor {
     const [pendingStream] = this.#pendingPhase;
     if (pendingStream !== undefined) {
       const reply = (await reader.xreadgroup(
-        'GROUP', PROCESSOR_GROUP, settings.consumerName,
-        'COUNT', settings.readBatchSize,
-        'STREAMS', pendingStream, '0',
+        'GROUP',
+        PROCESSOR_GROUP,
+        settings.consumerName,
+        'COUNT',
+        settings.readBatchSize,
+        'STREAMS',
+        pendingStream,
+        '0',
       )) as XReadReply;
       const entries = reply?.[0]?.[1] ?? [];
       if (entries.length === 0) this.#pendingPhase.delete(pendingStream);
-      else await this.#handle(pendingStream, entries.map(([id, fields]) => toStreamEntry(id, fields)));
+      else
+        await this.#handle(
+          pendingStream,
+          entries.map(([id, fields]) => toStreamEntry(id, fields)),
+        );
       return;
     }
     const streams = [...this.#streams];
     const reply = (await reader.xreadgroup(
-      'GROUP', PROCESSOR_GROUP, settings.consumerName,
-      'COUNT', settings.readBatchSize,
-      'BLOCK', settings.readBlockMs,
-      'STREAMS', ...streams, ...streams.map(() => '>'),
+      'GROUP',
+      PROCESSOR_GROUP,
+      settings.consumerName,
+      'COUNT',
+      settings.readBatchSize,
+      'BLOCK',
+      settings.readBlockMs,
+      'STREAMS',
+      ...streams,
+      ...streams.map(() => '>'),
     )) as XReadReply;
     for (const [stream, entries] of reply ?? []) {
       if (entries.length === 0) continue;
-      await this.#handle(stream, entries.map(([id, fields]) => toStreamEntry(id, fields)));
+      await this.#handle(
+        stream,
+        entries.map(([id, fields]) => toStreamEntry(id, fields)),
+      );
     }
   }
 
@@ -174,7 +202,8 @@ export class Processor {
     let attempt = 0;
     for (;;) {
       const checkpoint = this.#checkpoints.get(stream);
-      const fresh = checkpoint === undefined ? entries : entries.filter((e) => isAfter(e.id, checkpoint));
+      const fresh =
+        checkpoint === undefined ? entries : entries.filter((e) => isAfter(e.id, checkpoint));
       const processed = processEntries(fresh, this.#deps.job);
       try {
         if (fresh.length > 0) {
@@ -195,18 +224,26 @@ export class Processor {
         await this.#acknowledge(stream, entries, processed);
         return;
       } catch (error) {
-        if (!isSluiceError(error) || !error.retryable || this.#state !== 'running') throw error;
+        if (!isSluiceError(error) || !error.retryable || !this.#running()) throw error;
         attempt += 1;
         const delay = this.#backoff(attempt);
-        this.#deps.logger.warn('Target write failed; retrying.', { stream, error: error.message, retryInMs: delay });
+        this.#deps.logger.warn('Target write failed; retrying.', {
+          stream,
+          error: error.message,
+          retryInMs: delay,
+        });
         await this.#pause(delay);
-        if (this.#state !== 'running') return;
+        if (!this.#running()) return;
       }
     }
   }
 
   /** DLQ rejects, acknowledge, trim and count, in one round trip to the RDI database. */
-  async #acknowledge(stream: string, entries: readonly StreamEntry[], processed: ProcessedEntries): Promise<void> {
+  async #acknowledge(
+    stream: string,
+    entries: readonly StreamEntry[],
+    processed: ProcessedEntries,
+  ): Promise<void> {
     const { rdi, settings, clock } = this.#deps;
     const last = entries[entries.length - 1];
     if (!last) return;
@@ -215,15 +252,35 @@ export class Processor {
     if (settings.errorHandling === 'dlq') {
       for (const { entry, error } of processed.rejected) {
         multi.xadd(
-          dlqKey(stream), 'MAXLEN', '~', settings.dlqMaxMessages, '*',
-          'entry_id', entry.id, 'error_code', error.code, 'reason', error.message,
-          'job', settings.jobName, 'time', String(now),
-          'key', entry.key ?? '', 'value', entry.value ?? '',
+          dlqKey(stream),
+          'MAXLEN',
+          '~',
+          settings.dlqMaxMessages,
+          '*',
+          'entry_id',
+          entry.id,
+          'error_code',
+          error.code,
+          'reason',
+          error.message,
+          'job',
+          settings.jobName,
+          'time',
+          String(now),
+          'key',
+          entry.key ?? '',
+          'value',
+          entry.value ?? '',
         );
       }
     }
     for (const { entry, error } of processed.rejected) {
-      this.#deps.logger.warn('Record rejected.', { stream, id: entry.id, code: error.code, reason: error.message });
+      this.#deps.logger.warn('Record rejected.', {
+        stream,
+        id: entry.id,
+        code: error.code,
+        reason: error.message,
+      });
     }
     multi.xack(stream, PROCESSOR_GROUP, ...entries.map((e) => e.id));
     // Everything at or below `last` is acknowledged (pending entries are re-read first), so

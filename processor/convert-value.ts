@@ -27,6 +27,11 @@ function toBigInt(value: unknown): bigint {
   throw new TypeError(`expected an integer, got ${typeof value}`);
 }
 
+function asText(value: unknown): string {
+  if (typeof value !== 'string') throw new TypeError(`expected text, got ${typeof value}`);
+  return value;
+}
+
 type LogicalConverter = (value: unknown, schema: ConnectSchema) => CellValue;
 
 const logicalConverters: Readonly<Record<string, LogicalConverter>> = {
@@ -41,10 +46,10 @@ const logicalConverters: Readonly<Record<string, LogicalConverter>> = {
   'io.debezium.time.MicroTimestamp': (v) => localTimestamp(toBigInt(v), 1_000_000n, 6),
   'io.debezium.time.NanoTimestamp': (v) => localTimestamp(toBigInt(v), 1_000_000_000n, 9),
   'org.apache.kafka.connect.data.Decimal': (v, s) =>
-    decimalFromBase64(String(v), Number(s.parameters?.scale ?? '0')),
+    decimalFromBase64(asText(v), Number(s.parameters?.scale ?? '0')),
   'io.debezium.data.VariableScaleDecimal': (v) => {
     const struct = v as { scale?: number; value?: string };
-    return decimalFromBase64(String(struct.value ?? ''), Number(struct.scale ?? 0));
+    return decimalFromBase64(struct.value ?? '', struct.scale ?? 0);
   },
 };
 
@@ -97,5 +102,5 @@ export function plain(value: unknown): CellValue {
   ) {
     return value;
   }
-  return String(value);
+  throw new TypeError(`unexpected ${typeof value} value`);
 }

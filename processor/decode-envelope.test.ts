@@ -48,12 +48,25 @@ describe('decodeEnvelope', () => {
     const text = value({
       op: 'c',
       before: null,
-      after: { id: 1, bio: 'x', price: 'MDk=', born: 19723, seen: 1_704_067_200_123_456, at: '2024-01-01T00:00:00Z' },
+      after: {
+        id: 1,
+        bio: 'x',
+        price: 'MDk=',
+        born: 19723,
+        seen: 1_704_067_200_123_456,
+        at: '2024-01-01T00:00:00Z',
+      },
       source,
       ts_ms: 1_700_000_000_000,
     });
     const event = decodeEnvelope(key, text);
-    expect(event).toMatchObject({ op: 'c', db: 'shop', schema: 'public', table: 'people', key: { id: 1 } });
+    expect(event).toMatchObject({
+      op: 'c',
+      db: 'shop',
+      schema: 'public',
+      table: 'people',
+      key: { id: 1 },
+    });
     expect(event.after).toEqual({
       id: 1,
       bio: 'x',
@@ -74,17 +87,29 @@ describe('decodeEnvelope', () => {
   });
 
   it('marks unchanged TOASTed values as unavailable', () => {
-    const text = value({ op: 'u', before: null, after: { id: 1, bio: '__debezium_unavailable_value' }, source });
+    const text = value({
+      op: 'u',
+      before: null,
+      after: { id: 1, bio: '__debezium_unavailable_value' },
+      source,
+    });
     expect(decodeEnvelope(key, text).after?.bio).toBe(UNAVAILABLE);
   });
 
   it('uses the database as schema for MySQL/MariaDB sources', () => {
-    const text = value({ op: 'd', before: { id: 1 }, after: null, source: { db: 'shop', table: 'people' } });
+    const text = value({
+      op: 'd',
+      before: { id: 1 },
+      after: null,
+      source: { db: 'shop', table: 'people' },
+    });
     expect(decodeEnvelope(key, text)).toMatchObject({ op: 'd', schema: 'shop', after: null });
   });
 
   it('rejects non-JSON and foreign entries with a coded error', () => {
-    expect(() => decodeEnvelope(key, '{not json')).toThrow(expect.objectContaining({ code: 'ENVELOPE_INVALID' }));
+    expect(() => decodeEnvelope(key, '{not json')).toThrow(
+      expect.objectContaining({ code: 'ENVELOPE_INVALID' }),
+    );
     expect(() => decodeEnvelope(key, '{"hello":1}')).toThrow(/unknown op/);
   });
 });

@@ -18,7 +18,9 @@ function isObject(value: unknown): value is Json {
 /** Splits a JsonConverter document into its schema (if any) and payload. */
 function unwrap(document: unknown): { schema: ConnectSchema | undefined; payload: unknown } {
   if (isObject(document) && 'payload' in document && 'schema' in document) {
-    const schema = isObject(document.schema) ? (document.schema as unknown as ConnectSchema) : undefined;
+    const schema = isObject(document.schema)
+      ? (document.schema as unknown as ConnectSchema)
+      : undefined;
     return { schema, payload: document.payload };
   }
   return { schema: undefined, payload: document };
@@ -45,7 +47,9 @@ function parse(text: string, what: string): unknown {
 
 function sourceText(source: Json, name: string): string {
   const value = source[name];
-  return typeof value === 'string' ? value : value === undefined || value === null ? '' : String(value);
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  return '';
 }
 
 /**
@@ -61,7 +65,10 @@ export function decodeEnvelope(keyText: string | undefined, valueText: string): 
   }
   const op = payload.op;
   if (typeof op !== 'string' || !OPCODES.has(op)) {
-    throw new SluiceError('ENVELOPE_INVALID', `The envelope has an unknown op ${JSON.stringify(op)}.`);
+    throw new SluiceError(
+      'ENVELOPE_INVALID',
+      `The envelope has an unknown op ${JSON.stringify(op)}.`,
+    );
   }
   const source = isObject(payload.source) ? payload.source : {};
   let before: Row | null;
@@ -77,7 +84,9 @@ export function decodeEnvelope(keyText: string | undefined, valueText: string): 
   } catch (cause) {
     if (cause instanceof SluiceError) throw cause;
     const reason = cause instanceof Error ? cause.message : String(cause);
-    throw new SluiceError('ENVELOPE_INVALID', `A value could not be converted: ${reason}.`, { cause });
+    throw new SluiceError('ENVELOPE_INVALID', `A value could not be converted: ${reason}.`, {
+      cause,
+    });
   }
   const db = sourceText(source, 'db');
   const schemaName = sourceText(source, 'schema');

@@ -8,7 +8,12 @@ interface ReviverContext {
   readonly source?: string;
 }
 
-function keepBigIntegers(this: unknown, _key: string, value: unknown, context?: ReviverContext): unknown {
+function keepBigIntegers(
+  this: unknown,
+  _key: string,
+  value: unknown,
+  context?: ReviverContext,
+): unknown {
   if (typeof value === 'number' && !Number.isSafeInteger(value) && context?.source !== undefined) {
     if (/^-?\d+$/.test(context.source)) return BigInt(context.source);
   }
@@ -18,5 +23,5 @@ function keepBigIntegers(this: unknown, _key: string, value: unknown, context?: 
 /** Parses JSON; integers outside the safe range become `bigint`, everything else is as JSON.parse. */
 export function parseJsonLossless(text: string): unknown {
   if (!LONG_INTEGER.test(text)) return JSON.parse(text);
-  return JSON.parse(text, keepBigIntegers as (this: unknown, key: string, value: unknown) => unknown);
+  return JSON.parse(text, keepBigIntegers);
 }

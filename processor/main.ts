@@ -27,7 +27,7 @@ async function main(): Promise<number> {
   if (values.config === undefined) {
     throw new SluiceError('CONFIG_INVALID', 'Missing --config <path to config.yaml>.');
   }
-  const config = loadPipelineConfig(values.config, process.env);
+  const config = await loadPipelineConfig(values.config, process.env);
   const targetConfig = config.targets.target;
   if (targetConfig === undefined) {
     throw new SluiceError('CONFIG_INVALID', "config.yaml has no target named 'target'.", {
@@ -40,7 +40,7 @@ async function main(): Promise<number> {
   const { host, port, user, password } = targetConfig.connection;
   const target = new Redis({
     host,
-    port: Number(port),
+    port,
     ...(user === undefined ? {} : { username: user }),
     ...(password === undefined ? {} : { password }),
     ...redisOptions,

@@ -16,14 +16,25 @@ export const systemClock: Clock = { now: () => Date.now() };
 
 /** Logs one JSON object per line to stderr (stdout stays free for command output). */
 export function jsonLogger(component: string): Logger {
-  const write = (level: string, message: string, fields?: Readonly<Record<string, unknown>>): void => {
+  const write = (
+    level: string,
+    message: string,
+    fields?: Readonly<Record<string, unknown>>,
+  ): void => {
     process.stderr.write(
-      JSON.stringify({ time: new Date().toISOString(), level, component, message, ...fields }) + '\n',
+      JSON.stringify({ time: new Date().toISOString(), level, component, message, ...fields }) +
+        '\n',
     );
   };
   return {
-    info: (m, f) => write('info', m, f),
-    warn: (m, f) => write('warn', m, f),
-    error: (m, f) => write('error', m, f),
+    info: (m, f) => {
+      write('info', m, f);
+    },
+    warn: (m, f) => {
+      write('warn', m, f);
+    },
+    error: (m, f) => {
+      write('error', m, f);
+    },
   };
 }

@@ -8,13 +8,21 @@ export async function checkRdiDatabase(rdi: Redis): Promise<void> {
   const [, maxmemory] = (await rdi.config('GET', 'maxmemory')) as [string, string];
   const [, policy] = (await rdi.config('GET', 'maxmemory-policy')) as [string, string];
   if (maxmemory === '0') {
-    throw new SluiceError('RDI_DB_MISCONFIGURED', 'The RDI database has no memory limit (maxmemory 0).', {
-      hint: "Set one, e.g. 'CONFIG SET maxmemory 1gb' and 'maxmemory 1gb' in redis.conf, so Debezium's sink can hold back capture before Redis runs out of memory.",
-    });
+    throw new SluiceError(
+      'RDI_DB_MISCONFIGURED',
+      'The RDI database has no memory limit (maxmemory 0).',
+      {
+        hint: "Set one, e.g. 'CONFIG SET maxmemory 1gb' and 'maxmemory 1gb' in redis.conf, so Debezium's sink can hold back capture before Redis runs out of memory.",
+      },
+    );
   }
   if (policy !== 'noeviction') {
-    throw new SluiceError('RDI_DB_MISCONFIGURED', `The RDI database evicts keys (maxmemory-policy ${policy}).`, {
-      hint: "Evicting would drop change entries: run 'CONFIG SET maxmemory-policy noeviction' and set it in redis.conf.",
-    });
+    throw new SluiceError(
+      'RDI_DB_MISCONFIGURED',
+      `The RDI database evicts keys (maxmemory-policy ${policy}).`,
+      {
+        hint: "Evicting would drop change entries: run 'CONFIG SET maxmemory-policy noeviction' and set it in redis.conf.",
+      },
+    );
   }
 }

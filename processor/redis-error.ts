@@ -9,13 +9,23 @@ export function classifyRedisError(error: unknown, what: string): SluiceError {
   const prefix = message.split(' ', 1)[0] ?? '';
   switch (prefix) {
     case 'WRONGTYPE':
-      return new SluiceError('TARGET_WRONGTYPE', `${what}: a key holds another data type.`, { cause: error });
+      return new SluiceError('TARGET_WRONGTYPE', `${what}: a key holds another data type.`, {
+        cause: error,
+      });
     case 'OOM':
-      return new SluiceError('TARGET_OOM', `${what}: the Redis server is out of memory.`, { cause: error });
+      return new SluiceError('TARGET_OOM', `${what}: the Redis server is out of memory.`, {
+        cause: error,
+      });
     case 'LOADING':
-      return new SluiceError('TARGET_LOADING', `${what}: the Redis server is loading its data.`, { cause: error });
+      return new SluiceError('TARGET_LOADING', `${what}: the Redis server is loading its data.`, {
+        cause: error,
+      });
     case 'READONLY':
-      return new SluiceError('TARGET_READONLY', `${what}: the Redis server is a read-only replica.`, { cause: error });
+      return new SluiceError(
+        'TARGET_READONLY',
+        `${what}: the Redis server is a read-only replica.`,
+        { cause: error },
+      );
     case 'FENCED':
       return new SluiceError(
         'FENCED',

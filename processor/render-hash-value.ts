@@ -1,11 +1,10 @@
 // One documented text rendering of a CellValue for hash fields and key parts. Scalars keep
 // their exact text; containers become JSON with big integers written as digits.
 
-import type { CellValue } from './change-event.ts';
-import { UNAVAILABLE } from './change-event.ts';
+import type { CellValue, UNAVAILABLE } from './change-event.ts';
 
 // JSON.rawJSON (Node 21+) writes a bigint's digits verbatim; TypeScript's lib lacks it.
-const rawJson = (JSON as unknown as { rawJSON(text: string): unknown }).rawJSON;
+const rawJson = (JSON as unknown as { rawJSON: (text: string) => unknown }).rawJSON;
 
 function jsonReplacer(_key: string, value: unknown): unknown {
   if (typeof value === 'bigint') return rawJson(value.toString());
@@ -18,7 +17,13 @@ export function renderHashValue(value: Exclude<CellValue, null | typeof UNAVAILA
     case 'string':
       return value;
     case 'number':
-      return Number.isFinite(value) ? String(value) : value > 0 ? 'Infinity' : value < 0 ? '-Infinity' : 'NaN';
+      return Number.isFinite(value)
+        ? String(value)
+        : value > 0
+          ? 'Infinity'
+          : value < 0
+            ? '-Infinity'
+            : 'NaN';
     case 'bigint':
       return value.toString();
     case 'boolean':

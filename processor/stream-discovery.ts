@@ -10,7 +10,14 @@ export async function listChangeStreams(rdi: Redis): Promise<string[]> {
   let cursor = '0';
   do {
     const [next, keys] = (await rdi.call(
-      'SCAN', cursor, 'MATCH', `${STREAM_PREFIX}*`, 'TYPE', 'stream', 'COUNT', '1000',
+      'SCAN',
+      cursor,
+      'MATCH',
+      `${STREAM_PREFIX}*`,
+      'TYPE',
+      'stream',
+      'COUNT',
+      '1000',
     )) as [string, string[]];
     for (const key of keys) found.add(key);
     cursor = next;

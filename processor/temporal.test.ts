@@ -21,7 +21,9 @@ describe('temporal renderings', () => {
 
   it('renders zone-less timestamps, before and after the epoch', () => {
     expect(localTimestamp(0n, 1000n, 3)).toBe('1970-01-01T00:00:00');
-    expect(localTimestamp(1_704_067_200_123_456n, 1_000_000n, 6)).toBe('2024-01-01T00:00:00.123456');
+    expect(localTimestamp(1_704_067_200_123_456n, 1_000_000n, 6)).toBe(
+      '2024-01-01T00:00:00.123456',
+    );
     expect(localTimestamp(-1n, 1_000_000n, 6)).toBe('1969-12-31T23:59:59.999999');
     expect(localTimestamp(-1000n, 1000n, 3)).toBe('1969-12-31T23:59:59');
   });

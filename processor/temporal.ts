@@ -16,7 +16,8 @@ export function dateFromEpochDays(days: number): string {
 function isoDate(epochMs: bigint): string {
   const date = new Date(Number(epochMs));
   const year = date.getUTCFullYear();
-  const yearText = year >= 0 && year <= 9999 ? pad(year, 4) : (year < 0 ? '-' : '+') + pad(Math.abs(year), 6);
+  const yearText =
+    year >= 0 && year <= 9999 ? pad(year, 4) : (year < 0 ? '-' : '+') + pad(Math.abs(year), 6);
   return `${yearText}-${pad(date.getUTCMonth() + 1, 2)}-${pad(date.getUTCDate(), 2)}`;
 }
 

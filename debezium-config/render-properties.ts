@@ -1,0 +1,320 @@
+// Renders Debezium Server 3.6's application.properties for one source of a pipeline: Redis sink
+// writing `data:<source>.<schema>.<table>` streams, Redis offsets and schema history in the RDI
+// database, the source's filters, then the user's `advanced` overrides. Pure: text in, text out.
+// No credential is ever written into the text: it is a `${SLUICE_…}` reference, valued in `env`.
+
+import { SluiceError } from '../common/errors.ts';
+import type { PipelineConfig, SourceConfig } from '../pipeline/load-config.ts';
+import {
+  DEBEZIUM_OFFSETS_KEY,
+  DEBEZIUM_SCHEMA_HISTORY_KEY,
+  STREAM_PREFIX,
+} from '../pipeline/redis-keys.ts';
+import {
+  escapeExpressionText,
+  formatProperties,
+  fromEnv,
+  literal,
+  type PropertyValue,
+} from './render-properties-text.ts';
+import { replicaServerId, replicationSlotName } from './render-source-identity.ts';
+import { regexEscape, tableFilters, type RelationalKind } from './render-table-filters.ts';
+
+/** The RDI database: the Redis that holds the change streams, offsets and schema history. */
+export interface RdiDatabase {
+  readonly host: string;
+  readonly port: number;
+  readonly user?: string;
+  readonly password?: string;
+}
+
+export interface RenderOptions {
+  /** `quarkus.http.port` (health and API), so that several servers can share a machine. */
+  readonly httpPort?: number;
+  /** `debezium.source.poll.interval.ms`; Debezium's 500 ms default adds latency. Default 50. */
+  readonly pollIntervalMs?: number;
+}
+
+export interface RenderedDebeziumConfig {
+  /** The application.properties text. Holds no credential. */
+  readonly properties: string;
+  /**
+   * Environment of the Debezium Server process: the credentials the properties refer to
+   * (escaped for SmallRye Config: pass them unchanged) and DEBEZIUM_OPTS from java_options.
+   */
+  readonly env: Readonly<Record<string, string>>;
+}
+
+export const DEFAULT_POLL_INTERVAL_MS = 50;
+
+const CONNECTOR_CLASSES: Readonly<Record<RelationalKind, string>> = {
+  postgresql: 'io.debezium.connector.postgresql.PostgresConnector',
+  mysql: 'io.debezium.connector.mysql.MySqlConnector',
+  mariadb: 'io.debezium.connector.mariadb.MariaDbConnector',
+};
+
+const OFFSET_STORE = 'io.debezium.storage.redis.offset.RedisOffsetBackingStore';
+const SCHEMA_HISTORY = 'io.debezium.storage.redis.history.RedisSchemaHistory';
+const OFFSETS_PREFIX = 'debezium.source.offset.storage.';
+const HISTORY_PREFIX = 'debezium.source.schema.history.internal.';
+const TRANSFORM = 'sluicestreams';
+
+/**
+ * Settings every Redis client of debezium-storage-redis reads (RedisCommonConfig). The sink,
+ * the offset store and the schema history each read their own copy, so a connection setting
+ * given in `advanced.sink` (TLS, db index, timeouts) is mirrored to the other two.
+ */
+const REDIS_CLIENT_SETTINGS = new Set([
+  'db.index',
+  'ssl.enabled',
+  'ssl.truststore.path',
+  'ssl.truststore.password',
+  'ssl.truststore.type',
+  'ssl.keystore.path',
+  'ssl.keystore.password',
+  'ssl.keystore.type',
+  'ssl.hostname.verification.enabled',
+  'connection.timeout.ms',
+  'socket.timeout.ms',
+  'retry.initial.delay.ms',
+  'retry.max.delay.ms',
+  'retry.max.attempts',
+  'wait.enabled',
+  'wait.timeout.ms',
+  'wait.retry.enabled',
+  'wait.retry.delay.ms',
+  'cluster.enabled',
+]);
+
+/** Keys of `advanced` values that are credentials: written as env references too. */
+const SECRET_KEY = /pass(word|wd|phrase)?|secret|token|credential/i;
+
+export const ENV_NAMES = {
+  sourceUser: 'SLUICE_SOURCE_DB_USER',
+  sourcePassword: 'SLUICE_SOURCE_DB_PASSWORD',
+  rdiUser: 'SLUICE_RDI_DB_USER',
+  rdiPassword: 'SLUICE_RDI_DB_PASSWORD',
+  javaOptions: 'DEBEZIUM_OPTS',
+} as const;
+
+export function renderDebeziumProperties(
+  config: PipelineConfig,
+  sourceName: string,
+  rdiDb: RdiDatabase,
+  options: RenderOptions = {},
+): RenderedDebeziumConfig {
+  const source = Object.hasOwn(config.sources, sourceName) ? config.sources[sourceName] : undefined;
+  if (source === undefined) {
+    throw new SluiceError('CONFIG_INVALID', `the pipeline has no source named '${sourceName}'`, {
+      path: `sources.${sourceName}`,
+    });
+  }
+  const kind = relationalKind(sourceName, source);
+  const properties = new PropertyWriter();
+  sinkProperties(properties, rdiDb);
+  sourceProperties(properties, sourceName, source, kind, options);
+  storageProperties(properties, rdiDb, kind);
+  streamNameProperties(properties, sourceName);
+  quarkusProperties(properties, source, options);
+  advancedProperties(properties, source, kind);
+  const javaOptions = source.advanced?.java_options;
+  if (javaOptions !== undefined) properties.env[ENV_NAMES.javaOptions] = javaOptions;
+  const header = [
+    `Debezium Server properties of source '${sourceName}', rendered by Sluice from config.yaml.`,
+    'Generated: edit config.yaml instead. Credentials are ${...} references to the environment.',
+  ];
+  return { properties: formatProperties(header, properties.values), env: properties.env };
+}
+
+/** Ordered properties (a later set replaces the value in place) and the env they refer to. */
+class PropertyWriter {
+  readonly values = new Map<string, PropertyValue>();
+  readonly env: Record<string, string> = {};
+
+  set(key: string, value: PropertyValue): void {
+    this.values.set(key, value);
+  }
+
+  /**
+   * A credential: an env reference in the file, the value (escaped) in the environment. An empty
+   * one is left out: SmallRye Config reads an empty value as no value, and the reference to it
+   * would fail.
+   */
+  secret(key: string, envName: string, value: string): void {
+    if (value === '') return;
+    this.values.set(key, fromEnv(envName));
+    this.env[envName] = escapeExpressionText(value);
+  }
+}
+
+function relationalKind(sourceName: string, source: SourceConfig): RelationalKind {
+  const path = `sources.${sourceName}`;
+  if (source.type !== 'cdc') {
+    throw new SluiceError(
+      'CONFIG_UNSUPPORTED',
+      `source '${sourceName}' is external: Debezium does not run for it`,
+      { path: `${path}.type` },
+    );
+  }
+  const kind = source.connection?.type;
+  if (kind !== 'postgresql' && kind !== 'mysql' && kind !== 'mariadb') {
+    throw new SluiceError(
+      'CONFIG_UNSUPPORTED',
+      `Sluice captures from postgresql, mysql and mariadb sources, not ${kind ?? 'a source without a connection'}`,
+      { path: `${path}.connection.type` },
+    );
+  }
+  return kind;
+}
+
+function sinkProperties(out: PropertyWriter, rdiDb: RdiDatabase): void {
+  out.set('debezium.sink.type', literal('redis'));
+  redisClientProperties(out, 'debezium.sink.', rdiDb);
+  // extended: the entry carries the record key and headers beside the value.
+  out.set('debezium.sink.redis.message.format', literal('extended'));
+}
+
+function redisClientProperties(out: PropertyWriter, prefix: string, rdiDb: RdiDatabase): void {
+  out.set(`${prefix}redis.address`, literal(`${rdiDb.host}:${rdiDb.port}`));
+  if (rdiDb.user !== undefined) out.secret(`${prefix}redis.user`, ENV_NAMES.rdiUser, rdiDb.user);
+  if (rdiDb.password !== undefined) {
+    out.secret(`${prefix}redis.password`, ENV_NAMES.rdiPassword, rdiDb.password);
+  }
+}
+
+function sourceProperties(
+  out: PropertyWriter,
+  sourceName: string,
+  source: SourceConfig,
+  kind: RelationalKind,
+  options: RenderOptions,
+): void {
+  const connection = source.connection;
+  const path = `sources.${sourceName}.connection`;
+  const host = connection?.host;
+  const port = connection?.port;
+  if (host === undefined || port === undefined) {
+    throw new SluiceError('CONFIG_INVALID', `source '${sourceName}' needs a host and a port`, {
+      path,
+    });
+  }
+  const src = (key: string) => `debezium.source.${key}`;
+  out.set(src('connector.class'), literal(CONNECTOR_CLASSES[kind]));
+  out.set(src('topic.prefix'), literal(sourceName));
+  out.set(src('database.hostname'), literal(host));
+  out.set(src('database.port'), literal(port));
+  if (connection?.user !== undefined) {
+    out.secret(src('database.user'), ENV_NAMES.sourceUser, connection.user);
+  }
+  if (connection?.password !== undefined) {
+    out.secret(src('database.password'), ENV_NAMES.sourcePassword, connection.password);
+  }
+  if (kind === 'postgresql') {
+    const database = connection?.database;
+    if (database === undefined) {
+      throw new SluiceError(
+        'CONFIG_INVALID',
+        `source '${sourceName}' needs the database to connect to`,
+        { path: `${path}.database` },
+      );
+    }
+    const slot = replicationSlotName(sourceName);
+    out.set(src('database.dbname'), literal(database));
+    out.set(src('plugin.name'), literal('pgoutput'));
+    out.set(src('slot.name'), literal(slot));
+    out.set(src('publication.name'), literal(slot));
+    // filtered: the publication covers exactly the captured tables.
+    out.set(src('publication.autocreate.mode'), literal('filtered'));
+  } else {
+    out.set(src('database.server.id'), literal(replicaServerId(sourceName)));
+    // Schema changes go to the schema history; a `data:<source>` stream of DDL is noise.
+    out.set(src('include.schema.changes'), literal(false));
+    // The default (`long`) wraps BIGINT UNSIGNED values above 2^63 to negatives: 2^64-1
+    // arrives as -1. `precise` sends them as decimals of scale 0, which keep every digit.
+    out.set(src('bigint.unsigned.handling.mode'), literal('precise'));
+  }
+  const filters = tableFilters(sourceName, source, kind);
+  const containerList = kind === 'postgresql' ? 'schema.include.list' : 'database.include.list';
+  if (filters.containerIncludeList !== undefined) {
+    out.set(src(containerList), literal(filters.containerIncludeList));
+  }
+  if (filters.tableIncludeList !== undefined)
+    out.set(src('table.include.list'), literal(filters.tableIncludeList));
+  if (filters.columnIncludeList !== undefined)
+    out.set(src('column.include.list'), literal(filters.columnIncludeList));
+  if (filters.messageKeyColumns !== undefined)
+    out.set(src('message.key.columns'), literal(filters.messageKeyColumns));
+  if (filters.snapshotOverrides.length > 0) {
+    const ids = filters.snapshotOverrides.map(([id]) => id);
+    out.set(src('snapshot.select.statement.overrides'), literal(ids.join(',')));
+    for (const [id, select] of filters.snapshotOverrides) {
+      out.set(src(`snapshot.select.statement.overrides.${id}`), literal(select));
+    }
+  }
+  out.set(src('tombstones.on.delete'), literal(false));
+  out.set(src('skip.messages.without.change'), literal(true));
+  out.set(src('poll.interval.ms'), literal(options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS));
+  // Keep SQL NULLs as nulls: otherwise the JSON converter writes the column's default instead.
+  out.set('debezium.format.value.replace.null.with.default', literal(false));
+}
+
+function storageProperties(out: PropertyWriter, rdiDb: RdiDatabase, kind: RelationalKind): void {
+  out.set('debezium.source.offset.storage', literal(OFFSET_STORE));
+  redisClientProperties(out, OFFSETS_PREFIX, rdiDb);
+  out.set(`${OFFSETS_PREFIX}redis.key`, literal(DEBEZIUM_OFFSETS_KEY));
+  // 0: offsets are written after every batch, so a restart replays as little as possible.
+  out.set('debezium.source.offset.flush.interval.ms', literal(0));
+  if (kind === 'postgresql') return;
+  // MySQL and MariaDB rebuild their table schemas from this history after a restart.
+  out.set('debezium.source.schema.history.internal', literal(SCHEMA_HISTORY));
+  redisClientProperties(out, HISTORY_PREFIX, rdiDb);
+  out.set(`${HISTORY_PREFIX}redis.key`, literal(DEBEZIUM_SCHEMA_HISTORY_KEY));
+}
+
+/** Renames topic `<source>.<schema>.<table>` to stream `data:<source>.<schema>.<table>`. */
+function streamNameProperties(out: PropertyWriter, sourceName: string): void {
+  const transform = `debezium.transforms.${TRANSFORM}`;
+  out.set('debezium.transforms', literal(TRANSFORM));
+  out.set(`${transform}.type`, literal('org.apache.kafka.connect.transforms.RegexRouter'));
+  // Only the source's table topics: heartbeat topics keep their names, outside `data:`.
+  out.set(`${transform}.regex`, literal(`${regexEscape(sourceName)}\\..+`));
+  out.set(`${transform}.replacement`, literal(`${STREAM_PREFIX}$0`));
+}
+
+function quarkusProperties(
+  out: PropertyWriter,
+  source: SourceConfig,
+  options: RenderOptions,
+): void {
+  if (options.httpPort !== undefined) out.set('quarkus.http.port', literal(options.httpPort));
+  out.set('quarkus.log.level', literal(source.logging.level.toUpperCase()));
+  // Plain-text console logs (Debezium Server logs JSON by default).
+  out.set('quarkus.log.console.json.enabled', literal(false));
+}
+
+/** `advanced.sink|source|quarkus`, applied last so that they override Sluice's settings. */
+function advancedProperties(out: PropertyWriter, source: SourceConfig, kind: RelationalKind): void {
+  const advanced = source.advanced;
+  // A secret mirrored to several properties keeps one env name, that of its first property.
+  const apply = (key: string, value: string | number | boolean, envName = envNameOf(key)) => {
+    if (SECRET_KEY.test(key)) out.secret(key, envName, String(value));
+    else out.set(key, literal(value));
+  };
+  for (const [key, value] of Object.entries(advanced?.sink ?? {})) {
+    const sinkKey = `debezium.sink.redis.${key}`;
+    apply(sinkKey, value);
+    if (!REDIS_CLIENT_SETTINGS.has(key)) continue;
+    apply(`${OFFSETS_PREFIX}redis.${key}`, value, envNameOf(sinkKey));
+    if (kind !== 'postgresql') apply(`${HISTORY_PREFIX}redis.${key}`, value, envNameOf(sinkKey));
+  }
+  for (const [key, value] of Object.entries(advanced?.source ?? {})) {
+    apply(`debezium.source.${key}`, value);
+  }
+  for (const [key, value] of Object.entries(advanced?.quarkus ?? {}))
+    apply(`quarkus.${key}`, value);
+}
+
+/** `debezium.sink.redis.ssl.keystore.password` → `SLUICE_DEBEZIUM_SINK_REDIS_SSL_KEYSTORE_PASSWORD`. */
+function envNameOf(propertyKey: string): string {
+  return `SLUICE_${propertyKey.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`;
+}

@@ -71,3 +71,7 @@ export const SECRETS_KEY = 'sluice:secrets';
 
 /** Hash raised by the processor while it wants capture paused: `reason`, `since`; absent = clear. */
 export const BACKPRESSURE_KEY = 'sluice:backpressure';
+
+/** Hash in the RDI database with the processor's performance counters (all streams). */
+export const PROCESSOR_STATS_KEY = 'sluice:stats:processor';
+

@@ -5,7 +5,12 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startRedis } from '../e2e/harness/redis.ts';
 import { useTestContext } from '../e2e/harness/test-context.ts';
 import { waitFor } from '../e2e/harness/wait-for.ts';
-import { CHECKPOINT_KEY, PROCESSOR_GROUP, statsKey } from '../pipeline/redis-keys.ts';
+import {
+  BACKPRESSURE_KEY,
+  CHECKPOINT_KEY,
+  PROCESSOR_GROUP,
+  statsKey,
+} from '../pipeline/redis-keys.ts';
 import type { ProcessorSettings } from './consumer.ts';
 import { Processor } from './consumer.ts';
 import { planDefaultJob } from './default-job.ts';
@@ -29,6 +34,8 @@ const settings: ProcessorSettings = {
   dlqMaxMessages: 1000,
   retryInitialDelayMs: 10,
   retryMaxDelayMs: 50,
+  backpressure: { backlogHigh: 1000, backlogLow: 10, memoryHigh: 0.9, memoryLow: 0.8 },
+  backpressureCheckIntervalMs: 10,
 };
 
 beforeAll(async () => {
@@ -134,5 +141,60 @@ describe('Processor', () => {
     expect(fields[fields.indexOf('error_code') + 1]).toBe('ENVELOPE_INVALID');
     expect(fields[fields.indexOf('value') + 1]).toBe('{this is not json');
     expect(await rdi.hget(statsKey(stream), 'rejected')).toBe('1');
+  });
+});
+
+describe('Processor takeover', () => {
+  it('claims the entries a dead consumer left pending, applies them in order and drops that consumer', async () => {
+    await rdi.xgroup('CREATE', stream, PROCESSOR_GROUP, '0', 'MKSTREAM');
+    await rdi.xadd(stream, '*', ...entry('c', 1, { id: 1, name: 'v1' }));
+    await rdi.xadd(stream, '*', ...entry('u', 1, { id: 1, name: 'v2' }));
+    // A processor named "old" read both entries and died.
+    await rdi.xreadgroup('GROUP', PROCESSOR_GROUP, 'old', 'COUNT', 10, 'STREAMS', stream, '>');
+    const last = await rdi.xadd(stream, '*', ...entry('u', 1, { id: 1, name: 'v3' }));
+    const p = processor();
+    void p.start();
+    await waitFor('catch-up', async () => (await target.hget(CHECKPOINT_KEY, stream)) === last);
+    await p.stop();
+    expect(await target.hget('people:id:1', 'name')).toBe('v3');
+    const consumers = (await rdi.xinfo('CONSUMERS', stream, PROCESSOR_GROUP)) as unknown[][];
+    expect(consumers.map((c) => c[1])).toEqual(['p1']);
+    expect(await rdi.hget(statsKey(stream), 'total')).toBe('3');
+  });
+});
+
+describe('Processor backpressure', () => {
+  it('raises the flag while the target is unavailable, loses nothing, and clears it after', async () => {
+    const first = await rdi.xadd(
+      stream,
+      '*',
+      ...entry('c', 1, { id: 1, name: 'before the outage' }),
+    );
+    const p = processor();
+    void p.start();
+    await waitFor(
+      'the first entry',
+      async () => (await target.hget(CHECKPOINT_KEY, stream)) === first,
+    );
+    // Make every target write fail as a transient fault: a read-only replica refuses writes.
+    await target.config('SET', 'replica-read-only', 'yes');
+    await target.replicaof('127.0.0.1', '1');
+    const last = await rdi.xadd(
+      stream,
+      '*',
+      ...entry('c', 2, { id: 2, name: 'during the outage' }),
+    );
+    const flag = await waitFor('the backpressure flag', async () => {
+      const hash = await rdi.hgetall(BACKPRESSURE_KEY);
+      return hash.reason === undefined ? undefined : hash;
+    });
+    expect(flag.reason).toContain('target unavailable');
+    const pending = (await rdi.xpending(stream, PROCESSOR_GROUP)) as [number, ...unknown[]];
+    expect(pending[0]).toBe(1);
+    await target.replicaof('NO', 'ONE');
+    await waitFor('catch-up', async () => (await target.hget(CHECKPOINT_KEY, stream)) === last);
+    await waitFor('the flag to clear', async () => (await rdi.exists(BACKPRESSURE_KEY)) === 0);
+    await p.stop();
+    expect(await target.hget('people:id:2', 'name')).toBe('during the outage');
   });
 });

@@ -6,7 +6,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Redis } from 'ioredis';
 import { isSluiceError } from '../common/errors.ts';
-import { dlqKey, PROCESSOR_GROUP, statsKey } from '../pipeline/redis-keys.ts';
+import { PROCESSOR_GROUP, PROCESSOR_STATS_KEY } from '../pipeline/redis-keys.ts';
+import type { BatchTimings } from './acknowledge-batch.ts';
+import { queueAcknowledgement } from './acknowledge-batch.ts';
+import type { BackpressureThresholds } from './backpressure.ts';
+import { BackpressureMonitor } from './backpressure-monitor.ts';
 import { applyBatch, readCheckpoints } from './apply-batch.ts';
 import { isAfter } from './entry-id.ts';
 import type { Clock, Logger } from './ports.ts';
@@ -14,7 +18,7 @@ import type { Job, ProcessedEntries } from './process-entries.ts';
 import { processEntries } from './process-entries.ts';
 import type { StreamEntry } from './stream-entry.ts';
 import { toStreamEntry } from './stream-entry.ts';
-import { ensureGroup, listChangeStreams } from './stream-discovery.ts';
+import { claimOrphanedEntries, ensureGroup, listChangeStreams } from './stream-discovery.ts';
 
 export interface ProcessorSettings {
   readonly consumerName: string;
@@ -27,6 +31,8 @@ export interface ProcessorSettings {
   readonly dlqMaxMessages: number;
   readonly retryInitialDelayMs: number;
   readonly retryMaxDelayMs: number;
+  readonly backpressure: BackpressureThresholds;
+  readonly backpressureCheckIntervalMs: number;
 }
 
 export interface ProcessorDeps {
@@ -57,9 +63,19 @@ export class Processor {
   #checkpoints = new Map<string, string>();
   #nextDiscovery = 0;
   #failure: unknown;
+  #unreportedAckMs = 0;
+  #targetDown = false;
+  readonly #backpressure: BackpressureMonitor;
 
   constructor(deps: ProcessorDeps) {
     this.#deps = deps;
+    this.#backpressure = new BackpressureMonitor({
+      rdi: deps.rdi,
+      clock: deps.clock,
+      logger: deps.logger,
+      thresholds: deps.settings.backpressure,
+      intervalMs: deps.settings.backpressureCheckIntervalMs,
+    });
   }
 
   get state(): ProcessorState {
@@ -138,6 +154,8 @@ export class Processor {
     for (const stream of await listChangeStreams(rdi)) {
       if (this.#streams.has(stream)) continue;
       await ensureGroup(rdi, stream);
+      const claimed = await claimOrphanedEntries(rdi, stream, settings.consumerName);
+      if (claimed > 0) this.#deps.logger.info('Took over pending entries.', { stream, claimed });
       this.#streams.add(stream);
       this.#pendingPhase.add(stream);
     }
@@ -146,12 +164,14 @@ export class Processor {
 
   async #step(): Promise<void> {
     await this.#discover();
+    await this.#backpressure.check([...this.#streams], this.#targetDown);
     const { settings, reader } = this.#deps;
     if (this.#streams.size === 0) {
       await this.#pause(settings.streamsCheckIntervalMs);
       return;
     }
     const [pendingStream] = this.#pendingPhase;
+    const readStarted = performance.now();
     if (pendingStream !== undefined) {
       const reply = (await reader.xreadgroup(
         'GROUP',
@@ -169,6 +189,7 @@ export class Processor {
         await this.#handle(
           pendingStream,
           entries.map(([id, fields]) => toStreamEntry(id, fields)),
+          performance.now() - readStarted,
         );
       return;
     }
@@ -185,17 +206,20 @@ export class Processor {
       ...streams,
       ...streams.map(() => '>'),
     )) as XReadReply;
+    // A blocking read's wait for new entries is idle time, not work: it is not counted.
+    const readMs = reply === null ? 0 : (performance.now() - readStarted) / reply.length;
     for (const [stream, entries] of reply ?? []) {
       if (entries.length === 0) continue;
       await this.#handle(
         stream,
         entries.map(([id, fields]) => toStreamEntry(id, fields)),
+        readMs,
       );
     }
   }
 
   /** Applies one stream's entries, retrying transient target faults until done or stopped. */
-  async #handle(stream: string, entries: readonly StreamEntry[]): Promise<void> {
+  async #handle(stream: string, entries: readonly StreamEntry[], readMs: number): Promise<void> {
     const first = entries[0];
     const last = entries[entries.length - 1];
     if (!first || !last) return;
@@ -204,7 +228,10 @@ export class Processor {
       const checkpoint = this.#checkpoints.get(stream);
       const fresh =
         checkpoint === undefined ? entries : entries.filter((e) => isAfter(e.id, checkpoint));
+      const transformStarted = performance.now();
       const processed = processEntries(fresh, this.#deps.job);
+      const transformMs = performance.now() - transformStarted;
+      const writeStarted = performance.now();
       try {
         if (fresh.length > 0) {
           const result = await applyBatch(this.#deps.target, {
@@ -221,11 +248,20 @@ export class Processor {
           }
           this.#checkpoints.set(stream, last.id);
         }
-        await this.#acknowledge(stream, entries, processed);
+        const writeMs = performance.now() - writeStarted;
+        this.#targetDown = false;
+        await this.#acknowledge(stream, entries, processed, { readMs, transformMs, writeMs });
         return;
       } catch (error) {
         if (!isSluiceError(error) || !error.retryable || !this.#running()) throw error;
         attempt += 1;
+        this.#targetDown = true;
+        // Raise the flag at once (the operator pauses capture); errors here must not stop the retry.
+        await this.#backpressure
+          .check([...this.#streams], true, attempt === 1)
+          .catch((e: unknown) => {
+            this.#deps.logger.warn('Could not publish backpressure.', { error: String(e) });
+          });
         const delay = this.#backoff(attempt);
         this.#deps.logger.warn('Target write failed; retrying.', {
           stream,
@@ -243,59 +279,36 @@ export class Processor {
     stream: string,
     entries: readonly StreamEntry[],
     processed: ProcessedEntries,
+    timings: BatchTimings,
   ): Promise<void> {
-    const { rdi, settings, clock } = this.#deps;
-    const last = entries[entries.length - 1];
-    if (!last) return;
-    const now = clock.now();
-    const multi = rdi.multi();
-    if (settings.errorHandling === 'dlq') {
-      for (const { entry, error } of processed.rejected) {
-        multi.xadd(
-          dlqKey(stream),
-          'MAXLEN',
-          '~',
-          settings.dlqMaxMessages,
-          '*',
-          'entry_id',
-          entry.id,
-          'error_code',
-          error.code,
-          'reason',
-          error.message,
-          'job',
-          settings.jobName,
-          'time',
-          String(now),
-          'key',
-          entry.key ?? '',
-          'value',
-          entry.value ?? '',
-        );
-      }
-    }
+    const { rdi, settings, clock, logger } = this.#deps;
     for (const { entry, error } of processed.rejected) {
-      this.#deps.logger.warn('Record rejected.', {
+      logger.warn('Record rejected.', {
         stream,
         id: entry.id,
         code: error.code,
         reason: error.message,
       });
     }
-    multi.xack(stream, PROCESSOR_GROUP, ...entries.map((e) => e.id));
-    // Everything at or below `last` is acknowledged (pending entries are re-read first), so
-    // entries older than it can go; `last` itself stays as a marker of progress. Exact (not
-    // '~') trimming, so the RDI database really holds only the backlog.
-    multi.xtrim(stream, 'MINID', last.id);
-    const stats = statsKey(stream);
-    const { counts } = processed;
-    multi.hincrby(stats, 'total', entries.length);
-    if (counts.inserted) multi.hincrby(stats, 'inserted', counts.inserted);
-    if (counts.updated) multi.hincrby(stats, 'updated', counts.updated);
-    if (counts.deleted) multi.hincrby(stats, 'deleted', counts.deleted);
-    if (counts.filtered) multi.hincrby(stats, 'filtered', counts.filtered);
-    if (processed.rejected.length) multi.hincrby(stats, 'rejected', processed.rejected.length);
-    multi.hset(stats, 'last_arrival', String(now));
-    await multi.exec();
+    const multi = rdi.multi();
+    const ackStarted = performance.now();
+    queueAcknowledgement(multi, {
+      stream,
+      entries,
+      processed,
+      errorHandling: settings.errorHandling,
+      dlqMaxMessages: settings.dlqMaxMessages,
+      jobName: settings.jobName,
+      now: clock.now(),
+      timings,
+    });
+    // The acknowledgement's own duration is known only afterwards: it rides on the next batch.
+    if (this.#unreportedAckMs > 0)
+      multi.hincrbyfloat(PROCESSOR_STATS_KEY, 'ack_time_ms', this.#unreportedAckMs);
+    const results = await multi.exec();
+    const failed = results?.find(([error]) => error !== null);
+    if (results === null || failed)
+      throw failed?.[0] ?? new Error('the acknowledgement was discarded');
+    this.#unreportedAckMs = performance.now() - ackStarted;
   }
 }

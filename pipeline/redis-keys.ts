@@ -75,3 +75,8 @@ export const BACKPRESSURE_KEY = 'sluice:backpressure';
 /** Hash in the RDI database with the processor's performance counters (all streams). */
 export const PROCESSOR_STATS_KEY = 'sluice:stats:processor';
 
+/** Hash of the operators' leader lease in the RDI database: `holder`, `epoch`, `expires_at` (ms). */
+export const LEADER_LEASE_KEY = 'sluice:operator:lease';
+
+/** Counter of leadership terms in the RDI database; each new term's fencing epoch. */
+export const LEADER_EPOCH_KEY = 'sluice:operator:epoch';

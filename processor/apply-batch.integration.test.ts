@@ -1,11 +1,12 @@
 // apply-batch.lua against a real Redis: atomic writes with checkpoint, replay skipping,
-// fencing, and keeping unchanged (TOASTed) fields.
+// fencing, keeping unchanged (TOASTed) fields, every op kind, and per-record type conflicts.
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startRedis } from '../e2e/harness/redis.ts';
 import { useTestContext } from '../e2e/harness/test-context.ts';
 import { CHECKPOINT_KEY, FENCE_KEY } from '../pipeline/redis-keys.ts';
 import { applyBatch } from './apply-batch.ts';
+import type { WriteOp } from './write-plan.ts';
 
 const ctx = useTestContext();
 let redis: Redis;
@@ -32,12 +33,20 @@ describe('applyBatch', () => {
       lastId: '12-3',
       epoch: 1,
       ops: [
-        { kind: 'hash', key: 'customers:id:1', fields: [['id', '1'], ['name', 'Ada']], keep: [] },
+        {
+          kind: 'hash',
+          key: 'customers:id:1',
+          fields: [
+            ['id', '1'],
+            ['name', 'Ada'],
+          ],
+          keep: [],
+        },
         { kind: 'hash', key: 'customers:id:2', fields: [['id', '2']], keep: [] },
         { kind: 'del', key: 'customers:id:2' },
       ],
     });
-    expect(result).toEqual({ applied: true, opCount: 3 });
+    expect(result).toEqual({ applied: true, opCount: 3, rejected: [] });
     expect(await redis.hgetall('customers:id:1')).toEqual({ id: '1', name: 'Ada' });
     expect(await redis.exists('customers:id:2')).toBe(0);
     expect(await redis.hget(CHECKPOINT_KEY, stream)).toBe('12-3');
@@ -47,25 +56,38 @@ describe('applyBatch', () => {
   it('skips a replayed batch at or below the checkpoint, comparing ids numerically', async () => {
     await redis.hset(CHECKPOINT_KEY, stream, '100-2');
     const op = { kind: 'hash', key: 'k', fields: [['a', '1']], keep: [] } as const;
-    expect(await applyBatch(redis, { stream, firstId: '100-2', lastId: '101-0', epoch: 0, ops: [op] })).toEqual({
+    expect(
+      await applyBatch(redis, { stream, firstId: '100-2', lastId: '101-0', epoch: 0, ops: [op] }),
+    ).toEqual({
       applied: false,
       checkpoint: '100-2',
     });
-    expect(await applyBatch(redis, { stream, firstId: '99-9', lastId: '99-9', epoch: 0, ops: [op] })).toEqual({
+    expect(
+      await applyBatch(redis, { stream, firstId: '99-9', lastId: '99-9', epoch: 0, ops: [op] }),
+    ).toEqual({
       applied: false,
       checkpoint: '100-2',
     });
     expect(await redis.exists('k')).toBe(0);
     // 100-10 is after 100-2 even though it sorts before it as text.
-    expect(await applyBatch(redis, { stream, firstId: '100-10', lastId: '100-10', epoch: 0, ops: [op] })).toEqual({
+    expect(
+      await applyBatch(redis, { stream, firstId: '100-10', lastId: '100-10', epoch: 0, ops: [op] }),
+    ).toEqual({
       applied: true,
       opCount: 1,
+      rejected: [],
     });
   });
 
   it('refuses a batch from an older epoch and writes nothing', async () => {
     await redis.set(FENCE_KEY, '5');
-    const batch = { stream, firstId: '1-0', lastId: '1-0', epoch: 4, ops: [{ kind: 'del', key: 'x' }] } as const;
+    const batch = {
+      stream,
+      firstId: '1-0',
+      lastId: '1-0',
+      epoch: 4,
+      ops: [{ kind: 'del', key: 'x' }],
+    } as const;
     await redis.set('x', 'keep me');
     await expect(applyBatch(redis, batch)).rejects.toMatchObject({ code: 'FENCED' });
     expect(await redis.get('x')).toBe('keep me');
@@ -79,7 +101,17 @@ describe('applyBatch', () => {
       firstId: '1-0',
       lastId: '1-0',
       epoch: 0,
-      ops: [{ kind: 'hash', key: 'doc', fields: [['id', '1'], ['name', 'n']], keep: ['bio'] }],
+      ops: [
+        {
+          kind: 'hash',
+          key: 'doc',
+          fields: [
+            ['id', '1'],
+            ['name', 'n'],
+          ],
+          keep: ['bio'],
+        },
+      ],
     });
     expect(await redis.hgetall('doc')).toEqual({ id: '1', name: 'n', bio: 'long text' });
   });
@@ -94,5 +126,143 @@ describe('applyBatch', () => {
       ops: [{ kind: 'hash', key: 'doc', fields: [['id', '1']], keep: ['bio'] }],
     });
     expect(await redis.hgetall('doc')).toEqual({ id: '1' });
+  });
+
+  it('applies every op kind of the job outputs', async () => {
+    await redis.hset('h', { a: '1', b: '2', c: '3' });
+    await redis.sadd('s', 'old');
+    await redis.zadd('z', 1, 'old');
+    const ops: WriteOp[] = [
+      { kind: 'hash-merge', key: 'h', fields: [['a', '10']], remove: ['b'] },
+      { kind: 'sadd', key: 's', member: 'new' },
+      { kind: 'srem', key: 's', member: 'old' },
+      { kind: 'zadd', key: 'z', score: '2.5', member: 'new' },
+      { kind: 'zrem', key: 'z', member: 'old' },
+      {
+        kind: 'xadd',
+        key: 'x',
+        fields: [
+          ['id', '1'],
+          ['op_code', 'c'],
+        ],
+      },
+      { kind: 'string', key: 'str', value: 'v' },
+      { kind: 'expire', key: 'str', seconds: 100 },
+    ];
+    const result = await applyBatch(redis, {
+      stream,
+      firstId: '1-0',
+      lastId: '1-0',
+      epoch: 0,
+      ops,
+    });
+    expect(result).toEqual({ applied: true, opCount: 8, rejected: [] });
+    expect(await redis.hgetall('h')).toEqual({ a: '10', c: '3' });
+    expect(await redis.smembers('s')).toEqual(['new']);
+    expect(await redis.zrange('z', 0, -1, 'WITHSCORES')).toEqual(['new', '2.5']);
+    const entries = await redis.xrange('x', '-', '+');
+    expect(entries.map(([, fields]) => fields)).toEqual([['id', '1', 'op_code', 'c']]);
+    expect(await redis.get('str')).toBe('v');
+    expect(await redis.ttl('str')).toBeGreaterThan(90);
+  });
+
+  it('leaves out a record whose key holds another type and reports it, applying the rest', async () => {
+    await redis.set('taken', 'a string');
+    const result = await applyBatch(redis, {
+      stream,
+      firstId: '1-0',
+      lastId: '3-0',
+      epoch: 0,
+      ops: [
+        { kind: 'sadd', key: 'members', member: 'a' },
+        { kind: 'hash', key: 'h1', fields: [['x', '1']], keep: [] },
+        { kind: 'sadd', key: 'taken', member: 'b' },
+        { kind: 'sadd', key: 'members', member: 'c' },
+      ],
+      opEntryIds: ['1-0', '2-0', '2-0', '3-0'],
+    });
+    expect(result).toEqual({
+      applied: true,
+      opCount: 2,
+      rejected: [{ entryId: '2-0', key: 'taken', foundType: 'string', expectedType: 'set' }],
+    });
+    // Nothing of record 2-0 was written, not even its first (valid) op.
+    expect(await redis.exists('h1')).toBe(0);
+    expect(await redis.get('taken')).toBe('a string');
+    expect((await redis.smembers('members')).sort()).toEqual(['a', 'c']);
+    expect(await redis.hget(CHECKPOINT_KEY, stream)).toBe('3-0');
+  });
+
+  it('sees the types earlier records of the batch leave behind', async () => {
+    const result = await applyBatch(redis, {
+      stream,
+      firstId: '1-0',
+      lastId: '2-0',
+      epoch: 0,
+      ops: [
+        { kind: 'string', key: 'k', value: 'v' },
+        { kind: 'zadd', key: 'k', score: '1', member: 'm' },
+      ],
+      opEntryIds: ['1-0', '2-0'],
+    });
+    expect(result).toMatchObject({
+      rejected: [{ entryId: '2-0', foundType: 'string', expectedType: 'zset' }],
+    });
+    expect(await redis.get('k')).toBe('v');
+  });
+
+  const hasJson = async () => JSON.stringify(await redis.call('MODULE', 'LIST')).includes('ReJSON');
+
+  it('writes nothing and says so when JSON ops meet a target without RedisJSON', async ({
+    skip,
+  }) => {
+    if (await hasJson()) skip('the target has RedisJSON loaded');
+    await redis.set('untouched', '1');
+    const batch = {
+      stream,
+      firstId: '1-0',
+      lastId: '1-0',
+      epoch: 0,
+      ops: [
+        { kind: 'del', key: 'untouched' },
+        { kind: 'json-set', key: 'doc', path: '$', json: '{}', ensure: [] },
+      ],
+    } as const;
+    await expect(applyBatch(redis, batch)).rejects.toMatchObject({
+      code: 'TARGET_JSON_MODULE_MISSING',
+    });
+    expect(await redis.get('untouched')).toBe('1');
+    expect(await redis.hget(CHECKPOINT_KEY, stream)).toBeNull();
+  });
+
+  it('writes, merges, nests and removes JSON documents', async ({ skip }) => {
+    if (!(await hasJson()))
+      skip('RedisJSON is not loaded in this redis-server (no Debian package ships it)');
+    const ops: WriteOp[] = [
+      { kind: 'json-set', key: 'order:1', path: '$', json: '{"id":1}', ensure: [] },
+      { kind: 'json-merge', key: 'order:1', path: '$', json: '{"status":"new"}' },
+      {
+        kind: 'json-set',
+        key: 'order:1',
+        path: '$.lines["9"]',
+        json: '{"qty":2}',
+        ensure: ['$.lines'],
+      },
+      {
+        kind: 'json-set',
+        key: 'order:2',
+        path: '$.lines["3"]',
+        json: '{"qty":1}',
+        ensure: ['$.lines'],
+      },
+      { kind: 'json-del', key: 'order:2', path: '$.lines["3"]' },
+    ];
+    await applyBatch(redis, { stream, firstId: '1-0', lastId: '1-0', epoch: 0, ops });
+    expect(JSON.parse(String(await redis.call('JSON.GET', 'order:1')))).toEqual({
+      id: 1,
+      status: 'new',
+      lines: { '9': { qty: 2 } },
+    });
+    expect(JSON.parse(String(await redis.call('JSON.GET', 'order:2')))).toEqual({ lines: {} });
   });
 });

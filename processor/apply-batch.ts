@@ -1,11 +1,14 @@
 // Encodes a batch of write ops for apply-batch.lua and runs it: the batch and its stream
-// checkpoint land in the target in one atomic step, behind the fencing epoch check.
+// checkpoint land in the target in one atomic step, behind the fencing epoch check; records
+// whose ops meet a key of another data type are left out and reported, not half-applied.
 
 import type { Redis } from 'ioredis';
+import { SluiceError } from '../common/errors.ts';
 import { CHECKPOINT_KEY, FENCE_KEY } from '../pipeline/redis-keys.ts';
 import { classifyRedisError } from './redis-error.ts';
 import { LuaScript } from './script-runner.ts';
 import type { WriteOp } from './write-plan.ts';
+import { connectionOf } from './write-plan.ts';
 
 const script = LuaScript.fromFile(new URL('./lua/apply-batch.lua', import.meta.url));
 
@@ -15,11 +18,68 @@ export interface BatchToApply {
   readonly lastId: string;
   readonly epoch: number;
   readonly ops: readonly WriteOp[];
+  /**
+   * The stream entry id each op comes from (same length as `ops`). A type conflict then
+   * rejects only that record's ops; without it the whole batch counts as one record.
+   */
+  readonly opEntryIds?: readonly string[];
+}
+
+/** A record left out because one of its keys holds another data type (TARGET_WRONGTYPE). */
+export interface TargetReject {
+  readonly entryId: string;
+  readonly key: string;
+  readonly foundType: string;
+  readonly expectedType: string;
 }
 
 export type ApplyResult =
-  | { readonly applied: true; readonly opCount: number }
+  | { readonly applied: true; readonly opCount: number; readonly rejected: readonly TargetReject[] }
   | { readonly applied: false; readonly checkpoint: string };
+
+function encodeOp(op: WriteOp, key: string, args: string[]): void {
+  switch (op.kind) {
+    case 'del':
+      args.push('D', key);
+      return;
+    case 'hash':
+    case 'hash-merge':
+      args.push(op.kind === 'hash' ? 'H' : 'M', key, String(op.fields.length));
+      for (const [field, value] of op.fields) args.push(field, value);
+      if (op.kind === 'hash') args.push(String(op.keep.length), ...op.keep);
+      else args.push(String(op.remove.length), ...op.remove);
+      return;
+    case 'json-set':
+      args.push('J', key, op.path, op.json, String(op.ensure.length), ...op.ensure);
+      return;
+    case 'json-merge':
+      args.push('G', key, op.path, op.json);
+      return;
+    case 'json-del':
+      args.push('K', key, op.path);
+      return;
+    case 'sadd':
+    case 'srem':
+      args.push(op.kind === 'sadd' ? 'A' : 'B', key, op.member);
+      return;
+    case 'zadd':
+      args.push('Z', key, op.score, op.member);
+      return;
+    case 'zrem':
+      args.push('Y', key, op.member);
+      return;
+    case 'xadd':
+      args.push('T', key, String(op.fields.length));
+      for (const [field, value] of op.fields) args.push(field, value);
+      return;
+    case 'string':
+      args.push('S', key, op.value);
+      return;
+    case 'expire':
+      args.push('E', key, String(op.seconds));
+      return;
+  }
+}
 
 export function encodeBatch(batch: BatchToApply): { keys: string[]; args: string[] } {
   const keys = [CHECKPOINT_KEY, FENCE_KEY];
@@ -34,15 +94,15 @@ export function encodeBatch(batch: BatchToApply): { keys: string[]; args: string
     return String(index);
   };
   const args = [String(batch.epoch), batch.stream, batch.firstId, batch.lastId];
-  for (const op of batch.ops) {
-    if (op.kind === 'del') {
-      args.push('D', indexOf(op.key));
-      continue;
+  let record: string | undefined;
+  batch.ops.forEach((op, index) => {
+    const entryId = batch.opEntryIds?.[index];
+    if (entryId !== undefined && entryId !== record) {
+      args.push('R', entryId);
+      record = entryId;
     }
-    args.push('H', indexOf(op.key), String(op.fields.length));
-    for (const [field, value] of op.fields) args.push(field, value);
-    args.push(String(op.keep.length), ...op.keep);
-  }
+    encodeOp(op, indexOf(op.key), args);
+  });
   return { keys, args };
 }
 
@@ -54,9 +114,61 @@ export async function applyBatch(target: Redis, batch: BatchToApply): Promise<Ap
   } catch (error) {
     throw classifyRedisError(error, `Writing ${batch.stream} to the target`);
   }
-  const [status, detail] = reply as [number, number | string];
-  if (status === 1) return { applied: true, opCount: Number(detail) };
+  const [status, detail, rejects] = reply as [number, number | string, string[] | undefined];
+  if (status === 2) {
+    throw new SluiceError(
+      'TARGET_JSON_MODULE_MISSING',
+      `Writing ${batch.stream} to the target: a job writes JSON, but the target Redis has no RedisJSON module.`,
+      { hint: 'load RedisJSON (Redis Stack or Redis 8) into the target, or write data_type hash' },
+    );
+  }
+  if (status === 1)
+    return { applied: true, opCount: Number(detail), rejected: toRejects(rejects ?? []) };
   return { applied: false, checkpoint: String(detail) };
+}
+
+function toRejects(flat: readonly string[]): TargetReject[] {
+  const rejects: TargetReject[] = [];
+  for (let i = 0; i + 3 < flat.length; i += 4) {
+    rejects.push({
+      entryId: flat[i] ?? '',
+      key: flat[i + 1] ?? '',
+      foundType: flat[i + 2] ?? '',
+      expectedType: flat[i + 3] ?? '',
+    });
+  }
+  return rejects;
+}
+
+/** The coded error a consumer sends to the DLQ for a record the target refused. */
+export function targetRejectError(reject: TargetReject): SluiceError {
+  return new SluiceError(
+    'TARGET_WRONGTYPE',
+    `The key '${reject.key}' holds a ${reject.foundType}, but the job writes a ${reject.expectedType} there; the record was not applied.`,
+    { hint: 'two jobs or outputs write different data types to one key: give them different keys' },
+  );
+}
+
+/**
+ * Splits ops by target connection, keeping each op's entry id; each part is applied to its
+ * own target with the same stream and entry ids (each target keeps its own checkpoint).
+ */
+export function splitByConnection(
+  ops: readonly WriteOp[],
+  opEntryIds: readonly string[],
+): Map<string, { ops: WriteOp[]; opEntryIds: string[] }> {
+  const parts = new Map<string, { ops: WriteOp[]; opEntryIds: string[] }>();
+  ops.forEach((op, index) => {
+    const name = connectionOf(op);
+    let part = parts.get(name);
+    if (part === undefined) {
+      part = { ops: [], opEntryIds: [] };
+      parts.set(name, part);
+    }
+    part.ops.push(op);
+    part.opEntryIds.push(opEntryIds[index] ?? '');
+  });
+  return parts;
 }
 
 /** The last applied entry id of every stream, as recorded in the target. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ChangeEvent } from './change-event.ts';
 import { UNAVAILABLE } from './change-event.ts';
-import { defaultKey, planDefaultJob } from './default-job.ts';
+import { defaultKey, planDefaultJob, planDefaultJsonJob } from './default-job.ts';
 
 function event(overrides: Partial<ChangeEvent>): ChangeEvent {
   return {
@@ -30,7 +30,17 @@ describe('default job', () => {
 
   it('writes a hash with every non-null column, nulls left out', () => {
     expect(planDefaultJob(event({}))).toEqual({
-      ops: [{ kind: 'hash', key: 'customers:id:7', fields: [['id', '7'], ['name', 'Ada']], keep: [] }],
+      ops: [
+        {
+          kind: 'hash',
+          key: 'customers:id:7',
+          fields: [
+            ['id', '7'],
+            ['name', 'Ada'],
+          ],
+          keep: [],
+        },
+      ],
       outcome: 'inserted',
     });
   });
@@ -42,7 +52,9 @@ describe('default job', () => {
 
   it('keeps unchanged TOASTed columns instead of overwriting them', () => {
     const plan = planDefaultJob(event({ op: 'u', after: { id: 7, bio: UNAVAILABLE } }));
-    expect(plan.ops).toEqual([{ kind: 'hash', key: 'customers:id:7', fields: [['id', '7']], keep: ['bio'] }]);
+    expect(plan.ops).toEqual([
+      { kind: 'hash', key: 'customers:id:7', fields: [['id', '7']], keep: ['bio'] },
+    ]);
   });
 
   it('deletes the key on delete, from the key alone (no REPLICA IDENTITY FULL needed)', () => {
@@ -56,5 +68,30 @@ describe('default job', () => {
 
   it('filters truncate and message events', () => {
     expect(planDefaultJob(event({ op: 't', key: {} }))).toEqual({ ops: [], outcome: 'filtered' });
+  });
+
+  it('writes a JSON document with target_data_type json, big integers exact', () => {
+    const plan = planDefaultJsonJob(
+      event({ after: { id: 7, big: 12345678901234567890n, note: null } }),
+    );
+    expect(plan.ops).toEqual([
+      {
+        kind: 'json-set',
+        key: 'customers:id:7',
+        path: '$',
+        json: '{"id":7,"big":12345678901234567890,"note":null}',
+        ensure: [],
+      },
+    ]);
+  });
+
+  it('merges instead when TOASTed columns were not sent, and deletes on delete', () => {
+    const toasted = planDefaultJsonJob(event({ op: 'u', after: { id: 7, bio: UNAVAILABLE } }));
+    expect(toasted.ops).toEqual([
+      { kind: 'json-merge', key: 'customers:id:7', path: '$', json: '{"id":7}' },
+    ]);
+    expect(planDefaultJsonJob(event({ op: 'd', after: null })).ops).toEqual([
+      { kind: 'del', key: 'customers:id:7' },
+    ]);
   });
 });

@@ -1,6 +1,6 @@
-// The default job (RDI's behaviour with no job file): one hash per row at
-// `<table>:<k1>:<v1>[:<k2>:<v2>…]`, replaced on every change, removed on delete.
-// Pure: (event) → plan.
+// The default job (RDI's behaviour with no job file): one hash (or, with target_data_type
+// json, one JSON document) per row at `<table>:<k1>:<v1>[:<k2>:<v2>…]`, replaced on every
+// change, removed on delete. Pure and synchronous: (event) → plan.
 
 import { SluiceError } from '../common/errors.ts';
 import type { ChangeEvent, Row } from './change-event.ts';
@@ -45,4 +45,34 @@ export function planDefaultJob(event: ChangeEvent): EventPlan {
   const { fields, keep } = hashFields(event.after);
   const ops: WriteOp[] = [{ kind: 'hash', key, fields, keep }];
   return { ops, outcome: event.op === 'u' ? 'updated' : 'inserted' };
+}
+
+// JSON.rawJSON (Node 21+) writes a bigint's digits verbatim; TypeScript's lib lacks it.
+const rawJson = (text: string): unknown =>
+  (JSON as unknown as { rawJSON(text: string): unknown }).rawJSON(text);
+
+/** The row as a JSON document: big integers exact, unsent (TOASTed) columns left out. */
+function jsonDocument(row: Row): { json: string; unavailable: boolean } {
+  let unavailable = false;
+  const json = JSON.stringify(row, (_key, value: unknown) => {
+    if (typeof value === 'bigint') return rawJson(value.toString());
+    if (value === UNAVAILABLE) unavailable = true;
+    return value;
+  });
+  return { json, unavailable };
+}
+
+/** The default job with `processors.target_data_type: json`. */
+export function planDefaultJsonJob(event: ChangeEvent): EventPlan {
+  if (event.op === 't' || event.op === 'm') return { ops: [], outcome: 'filtered' };
+  const key = defaultKey(event);
+  if (event.op === 'd' || event.after === null) {
+    return { ops: [{ kind: 'del', key }], outcome: 'deleted' };
+  }
+  const { json, unavailable } = jsonDocument(event.after);
+  // JSON.MERGE keeps the stored value of columns the source did not send.
+  const op: WriteOp = unavailable
+    ? { kind: 'json-merge', key, path: '$', json }
+    : { kind: 'json-set', key, path: '$', json, ensure: [] };
+  return { ops: [op], outcome: event.op === 'u' ? 'updated' : 'inserted' };
 }

@@ -1,6 +1,6 @@
 // Turns the entries of one stream read into a batch for the target: decode, run the job,
-// collect write ops, and set aside the entries that must go to the dead-letter queue.
-// Pure: no Redis, no clock.
+// collect write ops (with the entry each comes from), and set aside the entries that must go
+// to the dead-letter queue. Pure: no Redis, no clock.
 
 import type { SluiceError } from '../common/errors.ts';
 import { isSluiceError, SluiceError as Coded } from '../common/errors.ts';
@@ -11,6 +11,9 @@ import type { EventPlan, Outcome, WriteOp } from './write-plan.ts';
 
 export type Job = (event: ChangeEvent) => EventPlan;
 
+/** A job that may need to wait (expressions, lookups); told the stream the event came from. */
+export type AsyncJob = (event: ChangeEvent, stream: string) => EventPlan | Promise<EventPlan>;
+
 export interface Rejected {
   readonly entry: StreamEntry;
   readonly error: SluiceError;
@@ -18,6 +21,8 @@ export interface Rejected {
 
 export interface ProcessedEntries {
   readonly ops: WriteOp[];
+  /** The entry id of each op (same length as `ops`), so the target can reject one record. */
+  readonly opEntryIds: string[];
   readonly rejected: Rejected[];
   readonly counts: Record<Outcome, number>;
   /** Newest source timestamp seen, for latency; 0 if none. */
@@ -27,27 +32,104 @@ export interface ProcessedEntries {
 function toCoded(error: unknown): SluiceError {
   if (isSluiceError(error)) return error;
   const message = error instanceof Error ? error.message : String(error);
-  return new Coded('ENVELOPE_INVALID', `The record could not be processed: ${message}`, { cause: error });
+  return new Coded('ENVELOPE_INVALID', `The record could not be processed: ${message}`, {
+    cause: error,
+  });
+}
+
+type Settled = { event: ChangeEvent; plan: EventPlan } | { error: unknown } | undefined;
+
+class Collector {
+  readonly result: ProcessedEntries = {
+    ops: [],
+    opEntryIds: [],
+    rejected: [],
+    counts: { inserted: 0, updated: 0, deleted: 0, filtered: 0 },
+    newestSourceTsMs: 0,
+  };
+
+  add(entry: StreamEntry, settled: Settled): void {
+    if (settled === undefined) return;
+    if ('error' in settled) {
+      if (isSluiceError(settled.error) && settled.error.retryable) throw settled.error;
+      this.result.rejected.push({ entry, error: toCoded(settled.error) });
+      return;
+    }
+    const { event, plan } = settled;
+    for (const op of plan.ops) {
+      this.result.ops.push(op);
+      this.result.opEntryIds.push(entry.id);
+    }
+    this.result.counts[plan.outcome] += 1;
+    if (event.sourceTsMs > this.result.newestSourceTsMs) {
+      (this.result as { newestSourceTsMs: number }).newestSourceTsMs = event.sourceTsMs;
+    }
+  }
+}
+
+function decode(entry: StreamEntry): ChangeEvent | { error: unknown } | undefined {
+  // An entry removed from the stream while pending has no fields: nothing to apply.
+  if (entry.value === undefined) return undefined;
+  try {
+    return decodeEnvelope(entry.key, entry.value);
+  } catch (error) {
+    return { error };
+  }
 }
 
 export function processEntries(entries: readonly StreamEntry[], job: Job): ProcessedEntries {
-  const ops: WriteOp[] = [];
-  const rejected: Rejected[] = [];
-  const counts: Record<Outcome, number> = { inserted: 0, updated: 0, deleted: 0, filtered: 0 };
-  let newestSourceTsMs = 0;
+  const collector = new Collector();
   for (const entry of entries) {
-    // An entry removed from the stream while pending has no fields: nothing to apply.
-    if (entry.value === undefined) continue;
+    const event = decode(entry);
+    if (event === undefined || 'error' in event) {
+      collector.add(entry, event);
+      continue;
+    }
     try {
-      const event = decodeEnvelope(entry.key, entry.value);
-      const plan = job(event);
-      for (const op of plan.ops) ops.push(op);
-      counts[plan.outcome] += 1;
-      if (event.sourceTsMs > newestSourceTsMs) newestSourceTsMs = event.sourceTsMs;
+      collector.add(entry, { event, plan: job(event) });
     } catch (error) {
-      if (isSluiceError(error) && error.retryable) throw error;
-      rejected.push({ entry, error: toCoded(error) });
+      collector.add(entry, { error });
     }
   }
-  return { ops, rejected, counts, newestSourceTsMs };
+  return collector.result;
+}
+
+/** How many events of a batch may wait on their job at once (lookups overlap their I/O). */
+const WINDOW = 64;
+
+/**
+ * processEntries for jobs that may return a promise. Synchronous plans cost no await; pending
+ * ones are awaited in windows, and ops keep the order of the entries.
+ */
+export async function processEntriesAsync(
+  entries: readonly StreamEntry[],
+  job: AsyncJob,
+  stream: string,
+): Promise<ProcessedEntries> {
+  const collector = new Collector();
+  for (let start = 0; start < entries.length; start += WINDOW) {
+    const window = entries.slice(start, start + WINDOW);
+    const settled: (Settled | Promise<Settled>)[] = window.map((entry) => {
+      const event = decode(entry);
+      if (event === undefined || 'error' in event) return event;
+      try {
+        const plan = job(event, stream);
+        return plan instanceof Promise
+          ? plan.then(
+              (p): Settled => ({ event, plan: p }),
+              (error: unknown): Settled => ({ error }),
+            )
+          : { event, plan };
+      } catch (error) {
+        return { error };
+      }
+    });
+    const done = settled.some((s) => s instanceof Promise)
+      ? await Promise.all(settled.map((s) => Promise.resolve(s)))
+      : (settled as Settled[]);
+    window.forEach((entry, i) => {
+      collector.add(entry, done[i]);
+    });
+  }
+  return collector.result;
 }

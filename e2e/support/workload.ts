@@ -126,18 +126,21 @@ function nextChange(model: Model, random: () => number): [string, unknown[]] {
   return ['DELETE FROM accounts WHERE id = $1', [account]];
 }
 
-export interface WorkloadOptions {
+export interface WorkloadRun {
   readonly changes: number;
-  readonly seed: number;
   /** Changes per transaction. */
   readonly perTransaction?: number;
-  /** Called after each transaction with the number of changes made so far. */
+  /** Called after each transaction with the number of changes made so far in this run. */
   readonly onProgress?: (done: number) => Promise<void> | void;
 }
 
-/** Runs the workload to completion; rows of deleted accounts are left to `events`' own deletes. */
-export async function runWorkload(db: Client, opts: WorkloadOptions): Promise<void> {
-  const random = seededRandom(opts.seed);
+export interface Workload {
+  /** Makes more changes, continuing from the state earlier runs left. */
+  run(db: Client, opts: WorkloadRun): Promise<void>;
+}
+
+export function createWorkload(seed: number): Workload {
+  const random = seededRandom(seed);
   const model: Model = {
     accounts: new Set(),
     events: new Set(),
@@ -145,15 +148,29 @@ export async function runWorkload(db: Client, opts: WorkloadOptions): Promise<vo
     nextAccount: 1,
     nextEvent: 1,
   };
-  const perTransaction = opts.perTransaction ?? 20;
-  let done = 0;
-  while (done < opts.changes) {
-    await db.query('BEGIN');
-    for (let i = 0; i < perTransaction && done < opts.changes; i++, done++) {
-      const [sql, params] = nextChange(model, random);
-      await db.query(sql, params);
-    }
-    await db.query('COMMIT');
-    await opts.onProgress?.(done);
-  }
+  return {
+    run: async (db, opts) => {
+      const perTransaction = opts.perTransaction ?? 20;
+      let done = 0;
+      while (done < opts.changes) {
+        await db.query('BEGIN');
+        try {
+          for (let i = 0; i < perTransaction && done < opts.changes; i++, done++) {
+            const [sql, params] = nextChange(model, random);
+            await db.query(sql, params);
+          }
+          await db.query('COMMIT');
+        } catch (error) {
+          await db.query('ROLLBACK');
+          throw error;
+        }
+        await opts.onProgress?.(done);
+      }
+    },
+  };
+}
+
+/** One whole workload run from a fresh model (tables empty). */
+export async function runWorkload(db: Client, opts: WorkloadRun & { seed: number }): Promise<void> {
+  await createWorkload(opts.seed).run(db, opts);
 }

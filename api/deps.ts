@@ -1,0 +1,29 @@
+// What the api is given at its root: the RDI database client, how to check a login, the
+// clock, the logger and the token settings. Nothing in the api creates its own.
+
+import type { Redis } from 'ioredis';
+import type { Clock, Logger } from '../processor/ports.ts';
+import type { ConnectionTester } from './net/test-connections.ts';
+
+/** Checks a user name and password against the RDI database; false when they are wrong. */
+export type Authenticator = (username: string, password: string) => Promise<boolean>;
+
+export interface TokenSettings {
+  /** HS256 key, at least 32 bytes. */
+  readonly secret: Uint8Array;
+  /** Lifetime of a token in seconds. */
+  readonly ttlSeconds: number;
+}
+
+export interface ApiDeps {
+  /** Connection to the RDI database, authenticated with the api's own credentials. */
+  readonly rdi: Redis;
+  readonly authenticate: Authenticator;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly token: TokenSettings;
+  /** Used by dry runs to reach sources and targets; refuses forbidden addresses. */
+  readonly testConnections: ConnectionTester;
+  /** Reported by GET /api/v2/info. */
+  readonly version: string;
+}

@@ -1,0 +1,75 @@
+// Turns every failure into the one error body {code, message, path?, retryable}: catalogue
+// errors as they are, request validation into REQUEST_INVALID naming the field path, and
+// anything unexpected into INTERNAL_ERROR (logged, never shown to the client).
+
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { errorCatalogue, isSluiceError, type ErrorCode } from '../../common/errors.ts';
+import type { Logger } from '../../processor/ports.ts';
+import type { ErrorBody } from '../schemas/error-body.ts';
+import { ProblemsError } from './problems-error.ts';
+
+export function installErrorHandler(app: FastifyInstance, logger: Logger): void {
+  app.setErrorHandler((error: unknown, request: FastifyRequest, reply: FastifyReply) => {
+    const body = errorBody(error);
+    const status = errorCatalogue[body.code as ErrorCode].status;
+    if (status >= 500) {
+      logger.error('Request failed.', {
+        method: request.method,
+        route: request.routeOptions.url ?? 'unknown',
+        code: body.code,
+        error: error instanceof Error ? error.message : String(error),
+      });
+    }
+    return reply.status(status).send(body);
+  });
+  app.setNotFoundHandler((request, reply) => {
+    const body = make(
+      'ROUTE_NOT_FOUND',
+      `No route ${request.method} ${request.url.split('?')[0] ?? ''}.`,
+    );
+    return reply.status(404).send(body);
+  });
+}
+
+export function errorBody(error: unknown): ErrorBody {
+  if (error instanceof ProblemsError) {
+    return { ...make(error.code, error.message, error.path), problems: [...error.problems] };
+  }
+  if (isSluiceError(error)) return make(error.code, error.message, error.path);
+  if (isFastifyError(error)) {
+    if (error.validation !== undefined) {
+      const first = error.validation[0];
+      const path = fieldPath(error.validationContext, first?.instancePath ?? '');
+      return make('REQUEST_INVALID', `${path}: ${first?.message ?? 'is invalid'}`, path);
+    }
+    if (error.statusCode === 413)
+      return make('REQUEST_TOO_LARGE', 'The request body is too large.');
+    if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
+      return make('REQUEST_INVALID', error.message);
+    }
+  }
+  return make('INTERNAL_ERROR', 'Internal error; the api log has the details.');
+}
+
+function make(code: ErrorCode, message: string, path?: string): ErrorBody {
+  return {
+    code,
+    message,
+    ...(path === undefined ? {} : { path }),
+    retryable: errorCatalogue[code].retryable,
+  };
+}
+
+/** `body.sources.pg.port` from validation context `body` and JSON pointer `/sources/pg/port`. */
+function fieldPath(context: string | undefined, pointer: string): string {
+  const part = context === 'querystring' ? 'query' : (context ?? 'request');
+  const keys = pointer
+    .split('/')
+    .slice(1)
+    .map((key) => key.replace(/~1/g, '/').replace(/~0/g, '~'));
+  return [part, ...keys].join('.');
+}
+
+function isFastifyError(error: unknown): error is FastifyError {
+  return error instanceof Error && 'code' in error && typeof error.code === 'string';
+}

@@ -1,0 +1,109 @@
+// Connection tests of a dry run: resolves the host, refuses forbidden addresses (also when a
+// harmless-looking name resolves to one), then connects to the resolved address — TCP for
+// sources, AUTH + PING for Redis targets — within a timeout.
+
+import { lookup } from 'node:dns/promises';
+import { createConnection } from 'node:net';
+import { Redis } from 'ioredis';
+import { forbiddenAddressReason, forbiddenHostReason } from './address-guard.ts';
+
+export interface ConnectionSpec {
+  /** Dotted path of the connection in config.yaml, for the report. */
+  readonly path: string;
+  readonly kind: 'tcp' | 'redis';
+  readonly host: string;
+  readonly port: number;
+  readonly username?: string;
+  readonly password?: string;
+}
+
+export type ConnectionResult =
+  | { readonly ok: true }
+  | {
+      readonly ok: false;
+      readonly code: 'ADDRESS_FORBIDDEN' | 'CONNECTION_FAILED';
+      readonly message: string;
+    };
+
+export type ConnectionTester = (spec: ConnectionSpec) => Promise<ConnectionResult>;
+
+export function connectionTester(timeoutMs: number): ConnectionTester {
+  return async (spec) => {
+    const refused = forbiddenHostReason(spec.host);
+    if (refused !== undefined) return forbidden(spec, refused);
+    let address: string;
+    try {
+      const addresses = await lookup(spec.host, { all: true });
+      for (const { address: ip } of addresses) {
+        const reason = forbiddenAddressReason(ip);
+        if (reason !== undefined) return forbidden(spec, `resolves to ${ip}, which ${reason}`);
+      }
+      const first = addresses[0];
+      if (first === undefined) throw new Error('no address');
+      address = first.address;
+    } catch {
+      return failed(`cannot resolve host name ${spec.host}`);
+    }
+    try {
+      // Connect to the checked address, not the name: a second lookup could answer otherwise.
+      if (spec.kind === 'tcp') await tcpReachable(address, spec.port, timeoutMs);
+      else await redisAnswers(address, spec, timeoutMs);
+      return { ok: true };
+    } catch (error) {
+      return failed(`${spec.host}:${spec.port}: ${describe(error)}`);
+    }
+  };
+}
+
+function forbidden(spec: ConnectionSpec, reason: string): ConnectionResult {
+  return { ok: false, code: 'ADDRESS_FORBIDDEN', message: `host ${spec.host} ${reason}` };
+}
+
+function failed(message: string): ConnectionResult {
+  return { ok: false, code: 'CONNECTION_FAILED', message };
+}
+
+function describe(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  return String(error);
+}
+
+function tcpReachable(host: string, port: number, timeoutMs: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const socket = createConnection({ host, port });
+    socket.setTimeout(timeoutMs, () => {
+      socket.destroy();
+      reject(new Error(`no answer within ${timeoutMs} ms`));
+    });
+    socket.once('error', (error) => {
+      socket.destroy();
+      reject(error);
+    });
+    socket.once('connect', () => {
+      socket.end();
+      resolve();
+    });
+  });
+}
+
+async function redisAnswers(host: string, spec: ConnectionSpec, timeoutMs: number): Promise<void> {
+  const client = new Redis({
+    host,
+    port: spec.port,
+    ...(spec.username === undefined ? {} : { username: spec.username }),
+    ...(spec.password === undefined ? {} : { password: spec.password }),
+    lazyConnect: true,
+    connectTimeout: timeoutMs,
+    commandTimeout: timeoutMs,
+    maxRetriesPerRequest: 0,
+    enableOfflineQueue: false,
+    retryStrategy: () => null,
+  });
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    await client.ping();
+  } finally {
+    client.disconnect();
+  }
+}

@@ -1,0 +1,57 @@
+// POST /api/v1/login: the RDI database's user name and password (checked by AUTH on a fresh
+// connection) in exchange for a short-lived token. Same answer for an unknown user and a
+// wrong password.
+
+import type { FastifyPluginCallbackTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import { SluiceError } from '../../common/errors.ts';
+import { issueToken } from '../auth/token.ts';
+import type { ApiDeps } from '../deps.ts';
+import { errorResponses } from '../schemas/error-body.ts';
+
+const LoginBody = Type.Object(
+  {
+    username: Type.String({ minLength: 1, maxLength: 256 }),
+    password: Type.String({ maxLength: 4096 }),
+  },
+  { additionalProperties: false },
+);
+
+const LoginResult = Type.Object({
+  access_token: Type.String(),
+  token_type: Type.Literal('Bearer'),
+  expires_in: Type.Integer({ description: 'Seconds.' }),
+  expires_at: Type.Integer({ description: 'Seconds since the epoch.' }),
+});
+
+export function loginRoutes(deps: ApiDeps): FastifyPluginCallbackTypebox {
+  return (app, _options, done) => {
+    app.post(
+      '/api/v1/login',
+      {
+        schema: {
+          tags: ['auth'],
+          summary: 'Log in with the RDI database credentials',
+          body: LoginBody,
+          response: { 200: LoginResult, ...errorResponses },
+        },
+      },
+      async (request) => {
+        const { username, password } = request.body;
+        if (!(await deps.authenticate(username, password))) {
+          deps.logger.warn('Login refused.', { user: username });
+          throw new SluiceError('AUTH_FAILED', 'Wrong user name or password.');
+        }
+        const issued = await issueToken(username, deps.token, deps.clock);
+        request.user = username;
+        return {
+          access_token: issued.token,
+          token_type: 'Bearer' as const,
+          expires_in: deps.token.ttlSeconds,
+          expires_at: issued.expiresAt,
+        };
+      },
+    );
+    done();
+  };
+}

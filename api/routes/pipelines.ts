@@ -1,0 +1,213 @@
+// Pipeline resources (RDI v2): list, create (with `dry_run`), get, replace, patch, delete.
+// Every write validates config.yaml and the jobs first; a dry run also tries the connections.
+
+import type { FastifyPluginCallbackTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import { bearerSecurity } from '../auth/require-token.ts';
+import type { ApiDeps } from '../deps.ts';
+import { connectionSpecs, validatePipeline } from '../pipelines/validate-pipeline.ts';
+import { PipelineParams } from '../schemas/common.ts';
+import { errorResponses } from '../schemas/error-body.ts';
+import {
+  CreatePipelineBody,
+  DryRunQuery,
+  DryRunResult,
+  PatchPipelineBody,
+  Pipeline,
+  PipelineBody,
+  PipelineList,
+} from '../schemas/pipeline.ts';
+import { readControl } from '../store/control-store.ts';
+import {
+  deletePipeline,
+  listPipelineNames,
+  readPipeline,
+  savePipeline,
+  type PipelineDefinition,
+} from '../store/pipeline-store.ts';
+import { readSecretValues } from '../store/secret-store.ts';
+import { checkPipelineConfig } from '../../pipeline/load-config.ts';
+
+const tags = ['pipelines'];
+
+export function pipelineRoutes(deps: ApiDeps): FastifyPluginCallbackTypebox {
+  const { rdi, clock } = deps;
+
+  async function view(name: string): Promise<Pipeline> {
+    const [stored, control] = await Promise.all([readPipeline(rdi, name), readControl(rdi, name)]);
+    return {
+      name,
+      config: stored.config,
+      jobs: { ...stored.jobs },
+      revision: stored.revision,
+      created_at: stored.createdAt,
+      updated_at: stored.updatedAt,
+      desired_state: control.desired,
+    };
+  }
+
+  /** Validates; on a dry run also tests connections and returns what was tried. */
+  async function validate(definition: PipelineDefinition, dryRun: boolean): Promise<string[]> {
+    const secrets = await readSecretValues(rdi);
+    await validatePipeline(definition, {
+      secrets,
+      ...(dryRun ? { testConnections: deps.testConnections } : {}),
+    });
+    if (!dryRun) return [];
+    const checked = checkPipelineConfig(definition.config, 'config.yaml', secrets);
+    return checked.ok ? connectionSpecs(checked.config).map((spec) => spec.path) : [];
+  }
+
+  return (app, _options, done) => {
+    app.get(
+      '/api/v2/pipelines',
+      {
+        schema: {
+          tags,
+          security: bearerSecurity,
+          summary: 'List pipelines',
+          response: { 200: PipelineList, ...errorResponses },
+        },
+      },
+      async () => {
+        const names = await listPipelineNames(rdi);
+        const pipelines = await Promise.all(names.map((name) => view(name).catch(() => undefined)));
+        return {
+          pipelines: pipelines.flatMap((p) =>
+            p === undefined
+              ? []
+              : [
+                  {
+                    name: p.name,
+                    revision: p.revision,
+                    updated_at: p.updated_at,
+                    jobs: Object.keys(p.jobs).sort(),
+                    desired_state: p.desired_state,
+                  },
+                ],
+          ),
+        };
+      },
+    );
+
+    app.post(
+      '/api/v2/pipelines',
+      {
+        schema: {
+          tags,
+          security: bearerSecurity,
+          summary: 'Create a pipeline (or validate it with dry_run=true)',
+          querystring: DryRunQuery,
+          body: CreatePipelineBody,
+          response: { 200: DryRunResult, 201: Pipeline, ...errorResponses },
+        },
+      },
+      async (request, reply) => {
+        const { name, config, jobs = {} } = request.body;
+        const tested = await validate({ config, jobs }, request.query.dry_run === true);
+        if (request.query.dry_run === true) {
+          return reply.status(200).send({ valid: true, dry_run: true, connections_tested: tested });
+        }
+        await savePipeline(rdi, name, { config, jobs }, { mode: 'create', now: clock.now() });
+        return reply.status(201).send(await view(name));
+      },
+    );
+
+    app.get(
+      '/api/v2/pipelines/:name',
+      {
+        schema: {
+          tags,
+          security: bearerSecurity,
+          summary: 'Get a pipeline',
+          params: PipelineParams,
+          response: { 200: Pipeline, ...errorResponses },
+        },
+      },
+      async (request) => view(request.params.name),
+    );
+
+    app.put(
+      '/api/v2/pipelines/:name',
+      {
+        schema: {
+          tags,
+          security: bearerSecurity,
+          summary: 'Create or replace a pipeline (or validate it with dry_run=true)',
+          params: PipelineParams,
+          querystring: DryRunQuery,
+          body: PipelineBody,
+          response: { 200: Type.Union([Pipeline, DryRunResult]), ...errorResponses },
+        },
+      },
+      async (request) => {
+        const { config, jobs = {} } = request.body;
+        const dryRun = request.query.dry_run === true;
+        const tested = await validate({ config, jobs }, dryRun);
+        if (dryRun)
+          return { valid: true as const, dry_run: true as const, connections_tested: tested };
+        await savePipeline(
+          rdi,
+          request.params.name,
+          { config, jobs },
+          { mode: 'upsert', now: clock.now() },
+        );
+        return view(request.params.name);
+      },
+    );
+
+    app.patch(
+      '/api/v2/pipelines/:name',
+      {
+        schema: {
+          tags,
+          security: bearerSecurity,
+          summary: 'Change the config or some jobs of a pipeline',
+          params: PipelineParams,
+          querystring: DryRunQuery,
+          body: PatchPipelineBody,
+          response: { 200: Type.Union([Pipeline, DryRunResult]), ...errorResponses },
+        },
+      },
+      async (request) => {
+        const { name } = request.params;
+        const stored = await readPipeline(rdi, name);
+        const changes = request.body.jobs ?? {};
+        const merged = Object.entries({ ...stored.jobs, ...changes });
+        const jobs = Object.fromEntries(
+          merged.filter((entry): entry is [string, string] => entry[1] !== null),
+        );
+        const definition = { config: request.body.config ?? stored.config, jobs };
+        const dryRun = request.query.dry_run === true;
+        const tested = await validate(definition, dryRun);
+        if (dryRun)
+          return { valid: true as const, dry_run: true as const, connections_tested: tested };
+        await savePipeline(rdi, name, definition, {
+          mode: 'replace',
+          now: clock.now(),
+          // Without an explicit revision, the one read above: a concurrent change is not lost.
+          expectedRevision: request.body.revision ?? stored.revision,
+        });
+        return view(name);
+      },
+    );
+
+    app.delete(
+      '/api/v2/pipelines/:name',
+      {
+        schema: {
+          tags,
+          security: bearerSecurity,
+          summary: 'Delete a pipeline (the operator stops it)',
+          params: PipelineParams,
+          response: { 204: Type.Null(), ...errorResponses },
+        },
+      },
+      async (request, reply) => {
+        await deletePipeline(rdi, request.params.name);
+        return reply.status(204).send(null);
+      },
+    );
+    done();
+  };
+}

@@ -1,0 +1,94 @@
+// Request and response shapes of the pipeline resources: a pipeline is its config.yaml text
+// and its jobs (file name → YAML text), exactly the RDI pipeline folder.
+
+import { Type, type Static } from '@sinclair/typebox';
+import { JobName, PipelineName } from './common.ts';
+
+const MAX_TEXT = 1024 * 1024;
+
+const ConfigText = Type.String({
+  minLength: 1,
+  maxLength: MAX_TEXT,
+  description: 'config.yaml text.',
+});
+const Jobs = Type.Record(JobName, Type.String({ maxLength: MAX_TEXT }), {
+  description: 'Jobs by name (file name without .yaml) → job YAML text.',
+  maxProperties: 1000,
+});
+
+export const PipelineBody = Type.Object(
+  { config: ConfigText, jobs: Type.Optional(Jobs) },
+  { additionalProperties: false },
+);
+export type PipelineBody = Static<typeof PipelineBody>;
+
+export const CreatePipelineBody = Type.Object(
+  { name: PipelineName, config: ConfigText, jobs: Type.Optional(Jobs) },
+  { additionalProperties: false },
+);
+export type CreatePipelineBody = Static<typeof CreatePipelineBody>;
+
+export const PatchPipelineBody = Type.Object(
+  {
+    config: Type.Optional(ConfigText),
+    jobs: Type.Optional(
+      Type.Record(JobName, Type.Union([Type.String({ maxLength: MAX_TEXT }), Type.Null()]), {
+        description: 'Jobs to add or replace; `null` deletes a job. Others stay.',
+        maxProperties: 1000,
+      }),
+    ),
+    revision: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        description: 'Fail with 409 unless the stored revision is this one.',
+      }),
+    ),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
+export type PatchPipelineBody = Static<typeof PatchPipelineBody>;
+
+export const DryRunQuery = Type.Object(
+  {
+    dry_run: Type.Optional(
+      Type.Boolean({
+        description: 'Validate config, jobs and connections without storing anything.',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export const Pipeline = Type.Object({
+  name: Type.String(),
+  config: Type.String(),
+  jobs: Type.Record(Type.String(), Type.String()),
+  revision: Type.Integer(),
+  created_at: Type.Integer({ description: 'Milliseconds since the epoch.' }),
+  updated_at: Type.Integer(),
+  desired_state: Type.Union([Type.Literal('started'), Type.Literal('stopped')]),
+});
+export type Pipeline = Static<typeof Pipeline>;
+
+export const PipelineSummary = Type.Object({
+  name: Type.String(),
+  revision: Type.Integer(),
+  updated_at: Type.Integer(),
+  jobs: Type.Array(Type.String()),
+  desired_state: Type.Union([Type.Literal('started'), Type.Literal('stopped')]),
+});
+
+export const PipelineList = Type.Object({ pipelines: Type.Array(PipelineSummary) });
+
+export const DryRunResult = Type.Object({
+  valid: Type.Literal(true),
+  dry_run: Type.Literal(true),
+  connections_tested: Type.Array(Type.String()),
+});
+
+export const ControlResult = Type.Object({
+  name: Type.String(),
+  desired_state: Type.Union([Type.Literal('started'), Type.Literal('stopped')]),
+  reset_generation: Type.Integer(),
+  updated_at: Type.Optional(Type.Integer()),
+});

@@ -1,0 +1,52 @@
+// The state a user asks for (start, stop, reset), recorded for the operator to act on. The
+// api never touches processes; the operator reconciles toward this hash.
+
+import type { Redis } from 'ioredis';
+import { pipelineControlKey } from '../../pipeline/redis-keys.ts';
+
+export type DesiredState = 'started' | 'stopped';
+
+export interface PipelineControl {
+  readonly desired: DesiredState;
+  /** Incremented by each reset request; the operator resets when it sees a new value. */
+  readonly resetGeneration: number;
+  readonly updatedAt: number | undefined;
+  readonly updatedBy: string | undefined;
+}
+
+export async function readControl(rdi: Redis, name: string): Promise<PipelineControl> {
+  const fields = await rdi.hgetall(pipelineControlKey(name));
+  return {
+    desired: fields.desired === 'started' ? 'started' : 'stopped',
+    resetGeneration: Number(fields.reset_generation ?? 0),
+    updatedAt: fields.updated_at === undefined ? undefined : Number(fields.updated_at),
+    updatedBy: fields.updated_by,
+  };
+}
+
+export async function setDesiredState(
+  rdi: Redis,
+  name: string,
+  desired: DesiredState,
+  by: string,
+  now: number,
+): Promise<PipelineControl> {
+  await rdi.hset(pipelineControlKey(name), { desired, updated_at: now, updated_by: by });
+  return readControl(rdi, name);
+}
+
+/** Records a reset request; the pipeline is started again afterwards (a reset re-snapshots). */
+export async function requestReset(
+  rdi: Redis,
+  name: string,
+  by: string,
+  now: number,
+): Promise<PipelineControl> {
+  const key = pipelineControlKey(name);
+  await rdi
+    .multi()
+    .hincrby(key, 'reset_generation', 1)
+    .hset(key, { desired: 'started', updated_at: now, updated_by: by })
+    .exec();
+  return readControl(rdi, name);
+}

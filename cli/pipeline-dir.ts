@@ -1,0 +1,39 @@
+// Reads an RDI pipeline folder: config.yaml and jobs/*.yaml (or .yml), as the texts the API
+// stores. Job names are the file names without the extension.
+
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { SluiceError } from '../common/errors.ts';
+
+export interface PipelineFolder {
+  readonly config: string;
+  readonly jobs: Record<string, string>;
+}
+
+export async function readPipelineDir(dir: string): Promise<PipelineFolder> {
+  let config: string;
+  try {
+    config = await readFile(join(dir, 'config.yaml'), 'utf8');
+  } catch (error) {
+    throw new SluiceError('FILE_NOT_FOUND', `There is no config.yaml in ${dir}.`, {
+      cause: error,
+      hint: 'create one with `sluice scaffold --db-type postgresql --dir <dir>`',
+    });
+  }
+  const jobs: Record<string, string> = {};
+  let files: string[] = [];
+  try {
+    files = await readdir(join(dir, 'jobs'));
+  } catch {
+    files = [];
+  }
+  for (const file of files.sort()) {
+    const match = /^(.+)\.ya?ml$/.exec(file);
+    if (match?.[1] === undefined) continue;
+    if (match[1] in jobs) {
+      throw new SluiceError('JOB_INVALID', `Two job files are named ${match[1]} (.yaml and .yml).`);
+    }
+    jobs[match[1]] = await readFile(join(dir, 'jobs', file), 'utf8');
+  }
+  return { config, jobs };
+}

@@ -1,0 +1,163 @@
+// Compiles a `redis.write` output into a planner: (record as written now, record as it was
+// before an update) → write ops. Keys, members, scores, values and expire come from
+// expressions compiled here once; the default key is RDI's `<table>:<pk>:<value>`.
+
+import { SluiceError } from '../../common/errors.ts';
+import type { DeepReadonly } from '../../pipeline/deep-freeze.ts';
+import type { DataType, OutputBlock } from '../../pipeline/job-schema.ts';
+import type { YamlPath } from '../../pipeline/yaml-document.ts';
+import type { ChangeEvent } from '../change-event.ts';
+import { defaultKey } from '../default-job.ts';
+import type { WriteOp } from '../write-plan.ts';
+import type { ExpressionSite } from './compile-expression.ts';
+import { compileAt } from './compile-expression.ts';
+import type { CompiledExpression } from './expression.ts';
+import { evaluate } from './expression.ts';
+import type { WriteView } from './job-record.ts';
+import type { JobValue } from './job-value.ts';
+import { renderText } from './job-value.ts';
+import { compileNest } from './output-nest.ts';
+import { compileMapping, mapRow } from './output-mapping.ts';
+import type { Placement, UpdateMode } from './output-ops.ts';
+import { deleteOps, movedOps, streamAdd, upsertOps } from './output-ops.ts';
+import type { StepContext } from './step.ts';
+
+export interface OutputDefaults {
+  /** processors.target_data_type */
+  readonly dataType: 'hash' | 'json';
+  /** processors.json_update_strategy */
+  readonly jsonUpdate: UpdateMode;
+}
+
+export interface OutputInput {
+  readonly event: ChangeEvent;
+  readonly view: WriteView;
+  /** The record as it was before an update, when known: its old key is removed if it moved. */
+  readonly old: WriteView | undefined;
+}
+
+export interface CompiledOutput {
+  readonly connection: string;
+  readonly dataType: DataType;
+  /** True when the key or member depends on the row (then an update may move it). */
+  readonly movable: boolean;
+  plan(input: OutputInput, context: StepContext): Promise<WriteOp[]>;
+}
+
+export function compileOutput(
+  site: ExpressionSite,
+  block: DeepReadonly<OutputBlock>,
+  at: YamlPath,
+  defaults: OutputDefaults,
+): CompiledOutput {
+  const options = block.with;
+  const w = [...at, 'with'];
+  if (options.nest !== undefined) return compileNest(options);
+  const dataType: DataType = options.data_type ?? defaults.dataType;
+  const mode: UpdateMode =
+    options.on_update ?? (dataType === 'json' ? defaults.jsonUpdate : 'replace');
+  const compile = (source: string | undefined, language: string | undefined, path: YamlPath) =>
+    source === undefined ? undefined : compileAt(site, source, language, path);
+  const argsLanguage = options.args?.language ?? options.key?.language;
+  const key = compile(options.key?.expression, options.key?.language, [...w, 'key', 'expression']);
+  const member = compile(options.args?.member, argsLanguage, [...w, 'args', 'member']);
+  const score = compile(options.args?.score, argsLanguage, [...w, 'args', 'score']);
+  const value = compile(options.args?.value, argsLanguage, [...w, 'args', 'value']);
+  const expire =
+    typeof options.expire === 'object'
+      ? compile(options.expire.expression, options.expire.language, [...w, 'expire', 'expression'])
+      : options.expire;
+  const mapping = compileMapping(options.mapping);
+  const connection = options.connection;
+  const withConnection = (ops: WriteOp[]): WriteOp[] =>
+    connection === 'target' ? ops : ops.map((op) => ({ ...op, connection }));
+
+  const place = async (
+    view: WriteView,
+    event: ChangeEvent,
+    context: StepContext,
+    upsert: boolean,
+  ): Promise<Placement> => {
+    const text = async (expression: CompiledExpression | undefined, what: string) =>
+      expression === undefined
+        ? undefined
+        : requireText(await run(expression, view, context), what, expression);
+    const placement: { -readonly [K in keyof Placement]: Placement[K] } = {
+      key: (await text(key, 'key')) ?? defaultKey(event),
+    };
+    const memberText = await text(member, 'member');
+    if (memberText !== undefined) placement.member = memberText;
+    // Score and value matter only for writes: a delete needs no total of a deleted row.
+    if (!upsert) return placement;
+    if (score !== undefined) placement.score = requireScore(await run(score, view, context), score);
+    const valueText = await text(value, 'value');
+    if (valueText !== undefined) placement.value = valueText;
+    return placement;
+  };
+
+  return {
+    connection,
+    dataType,
+    movable: key !== undefined || member !== undefined,
+    plan: async ({ event, view, old }, context) => {
+      const now = await place(view, event, context, view.opcode !== 'd');
+      const row = mapRow(mapping, view.row, view.unavailable);
+      if (view.opcode === 'd') {
+        // Streams are append-only: a delete is one more entry, with op_code d.
+        const ops =
+          dataType === 'stream' ? [streamAdd(now.key, row, 'd')] : deleteOps(dataType, now);
+        return withConnection(ops);
+      }
+      const ops: WriteOp[] = [];
+      if (old !== undefined && (key !== undefined || member !== undefined)) {
+        ops.push(...movedOps(dataType, await place(old, event, context, false), now));
+      }
+      ops.push(...upsertOps(dataType, now, row, mode, view.opcode));
+      if (expire !== undefined) {
+        const seconds =
+          typeof expire === 'number'
+            ? expire
+            : requireSeconds(await run(expire, view, context), expire);
+        ops.push({ kind: 'expire', key: now.key, seconds });
+      }
+      return withConnection(ops);
+    },
+  };
+}
+
+function run(expression: CompiledExpression, view: WriteView, context: StepContext) {
+  return evaluate(expression, view.scope, context.evaluation, context.limits);
+}
+
+function invalid(what: string, expression: CompiledExpression, got: string): SluiceError {
+  return new SluiceError(
+    'JOB_OUTPUT_INVALID',
+    `the ${what} expression '${expression.source}' must give ${got}`,
+  );
+}
+
+function requireText(
+  value: JobValue | undefined,
+  what: string,
+  expression: CompiledExpression,
+): string {
+  if (typeof value === 'string' && value !== '') return value;
+  if (typeof value === 'number' || typeof value === 'boolean') return renderText(value);
+  throw invalid(
+    what,
+    expression,
+    `a non-empty string or a number, got ${value === undefined ? 'nothing' : JSON.stringify(value)}`,
+  );
+}
+
+function requireScore(value: JobValue | undefined, expression: CompiledExpression): string {
+  const number = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+  if (typeof number === 'number' && Number.isFinite(number)) return String(number);
+  throw invalid('score', expression, 'a finite number');
+}
+
+function requireSeconds(value: JobValue | undefined, expression: CompiledExpression): number {
+  const number = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+  if (typeof number === 'number' && Number.isInteger(number) && number >= 1) return number;
+  throw invalid('expire', expression, 'a whole number of seconds, at least 1');
+}

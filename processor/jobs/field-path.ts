@@ -1,0 +1,38 @@
+// Dotted field paths (`after.address.city`) on job records: read, write (creating objects on
+// the way) and remove, without mutating the input: every change returns a new record.
+
+import type { JobObject, JobValue } from './job-value.ts';
+import { isJobObject } from './job-value.ts';
+
+export type FieldPath = readonly string[];
+
+export function parseFieldPath(text: string): FieldPath {
+  return text.split('.');
+}
+
+export function getField(record: JobValue, path: FieldPath): JobValue | undefined {
+  let node: JobValue | undefined = record;
+  for (const segment of path) {
+    if (!isJobObject(node)) return undefined;
+    node = Object.hasOwn(node, segment) ? node[segment] : undefined;
+  }
+  return node;
+}
+
+export function setField(record: JobObject, path: FieldPath, value: JobValue): JobObject {
+  const [head, ...rest] = path;
+  if (head === undefined) return record;
+  if (rest.length === 0) return { ...record, [head]: value };
+  const child = record[head];
+  return { ...record, [head]: setField(isJobObject(child) ? child : {}, rest, value) };
+}
+
+export function removeField(record: JobObject, path: FieldPath): JobObject {
+  const [head, ...rest] = path;
+  if (head === undefined || !Object.hasOwn(record, head)) return record;
+  if (rest.length === 0) {
+    return Object.fromEntries(Object.entries(record).filter(([field]) => field !== head));
+  }
+  const child = record[head];
+  return isJobObject(child) ? { ...record, [head]: removeField(child, rest) } : record;
+}

@@ -1,0 +1,51 @@
+// JMESPath expressions (`language: jmespath`, RDI's usual language): parsed once, evaluated
+// by jmespath.js with RDI's extra functions and a step/depth budget.
+
+import { SluiceError } from '../../common/errors.ts';
+import type { CompiledExpression, EvaluationContext, EvaluationLimits } from './expression.ts';
+import { abbreviate, ExpressionSyntaxError } from './expression.ts';
+import { rdiFunctions } from './jmespath-functions.ts';
+import { createEvaluator, parseJmespath, type JmespathNode } from './jmespath-runtime.ts';
+
+export function compileJmespath(source: string, limits: EvaluationLimits): CompiledExpression {
+  let ast: JmespathNode;
+  try {
+    ast = parseJmespath(source);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    throw new ExpressionSyntaxError(message, undefined);
+  }
+  const where = `the jmespath expression '${abbreviate(source)}'`;
+  let current: EvaluationContext | undefined;
+  const context = (): EvaluationContext => {
+    if (current === undefined) throw new Error('jmespath function called outside an evaluation');
+    return current;
+  };
+  const run = createEvaluator(rdiFunctions(context), {
+    maxSteps: limits.maxSteps,
+    maxDepth: limits.maxDepth,
+    exceeded: (what) => {
+      const limit = what === 'steps' ? `${limits.maxSteps} steps` : `depth ${limits.maxDepth}`;
+      throw new SluiceError('JOB_LIMIT_EXCEEDED', `${where} exceeded its limit of ${limit}`);
+    },
+  });
+  return {
+    source,
+    language: 'jmespath',
+    // Synchronous: evaluations never interleave, so one evaluator and context slot suffice.
+    evaluate: (input, evaluationContext) => {
+      current = evaluationContext;
+      try {
+        return run(ast, input);
+      } catch (error) {
+        if (error instanceof SluiceError) throw error;
+        const message = error instanceof Error ? error.message : String(error);
+        throw new SluiceError('JOB_EXPRESSION_FAILED', `${where} failed: ${message}`, {
+          cause: error,
+        });
+      } finally {
+        current = undefined;
+      }
+    },
+  };
+}

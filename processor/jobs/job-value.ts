@@ -1,0 +1,67 @@
+// The values a job's expressions see and produce: plain JSON data. Converts the decoder's
+// CellValues into it (big integers beyond 2^53 become digit strings, so nothing is rounded)
+// and renders values as Redis hash fields and JSON documents.
+
+import type { CellValue, Row } from '../change-event.ts';
+import { UNAVAILABLE } from '../change-event.ts';
+
+export type JobValue =
+  string | number | boolean | null | readonly JobValue[] | { readonly [field: string]: JobValue };
+
+export type JobObject = { readonly [field: string]: JobValue };
+
+export function isJobObject(value: unknown): value is JobObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** A CellValue as job data; UNAVAILABLE has no job value (the caller keeps the column aside). */
+export function toJobValue(value: Exclude<CellValue, typeof UNAVAILABLE>): JobValue {
+  if (typeof value === 'bigint') {
+    return Number.isSafeInteger(Number(value)) ? Number(value) : value.toString();
+  }
+  if (value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) {
+    return (value as readonly CellValue[]).map((item) =>
+      item === UNAVAILABLE ? null : toJobValue(item),
+    );
+  }
+  return rowToJob(value as Row).data;
+}
+
+/** A row as job data, and the columns the source did not send (unchanged TOASTed values). */
+export function rowToJob(row: Row): { data: JobObject; unavailable: string[] } {
+  const data: Record<string, JobValue> = {};
+  const unavailable: string[] = [];
+  for (const [column, value] of Object.entries(row)) {
+    if (value === UNAVAILABLE) unavailable.push(column);
+    else data[column] = toJobValue(value);
+  }
+  return { data, unavailable };
+}
+
+/** Arbitrary expression output as job data; undefined and functions are dropped. */
+export function fromExpression(value: unknown): JobValue | undefined {
+  if (value === undefined || typeof value === 'function') return undefined;
+  if (value === null || typeof value === 'string' || typeof value === 'boolean') return value;
+  if (typeof value === 'number') return Number.isFinite(value) ? value : null;
+  if (typeof value === 'bigint') return value.toString();
+  if (Array.isArray(value)) {
+    return value.map((item: unknown) => fromExpression(item) ?? null);
+  }
+  if (typeof value === 'object') {
+    const out: Record<string, JobValue> = {};
+    for (const [field, child] of Object.entries(value)) {
+      const converted = fromExpression(child);
+      if (converted !== undefined) out[field] = converted;
+    }
+    return out;
+  }
+  return undefined;
+}
+
+/** Text of a non-null value for a hash field, a key part or a stream field. */
+export function renderText(value: Exclude<JobValue, null>): string {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  return JSON.stringify(value);
+}

@@ -1,0 +1,39 @@
+// The processor's job function for a whole pipeline: selects the event's job and runs it, or
+// falls back to RDI's default job. Events without a job of their own stay synchronous (and
+// fast); a job with expressions returns a promise, which processEntriesAsync awaits.
+
+import type { ChangeEvent } from '../change-event.ts';
+import { planDefaultJob, planDefaultJsonJob } from '../default-job.ts';
+import type { EventPlan } from '../write-plan.ts';
+import type { CompiledJob } from './compile-job.ts';
+import type { EvaluationContext } from './expression.ts';
+import { runJob } from './run-job.ts';
+import { selectJob, serverNameOf } from './select-job.ts';
+import type { LookupPort } from './step.ts';
+import { noLookups } from './step.ts';
+
+/** Called with the event and the name of the stream it came from. */
+export type PipelineJob = (event: ChangeEvent, stream: string) => EventPlan | Promise<EventPlan>;
+
+export interface PipelineJobPorts {
+  /** Current time (ms since the epoch) for $now(), time_delta_*(); read once per event. */
+  readonly now: () => number;
+  readonly uuid: () => string;
+  readonly lookup?: LookupPort;
+  /** processors.target_data_type, for tables without a job. */
+  readonly defaultDataType?: 'hash' | 'json';
+}
+
+export function createPipelineJob(
+  jobs: readonly CompiledJob[],
+  ports: PipelineJobPorts,
+): PipelineJob {
+  const fallback = ports.defaultDataType === 'json' ? planDefaultJsonJob : planDefaultJob;
+  const lookup = ports.lookup ?? noLookups;
+  return (event, stream) => {
+    const job = selectJob(event, serverNameOf(stream), jobs);
+    if (job === undefined) return fallback(event);
+    const evaluation: EvaluationContext = { now: ports.now(), uuid: ports.uuid };
+    return runJob(job, event, { evaluation, limits: job.limits, lookup }).then((run) => run.plan);
+  };
+}

@@ -1,0 +1,47 @@
+// The Redis commands a write op stands for, as arrays of strings: what dry-runs and job tests
+// show. apply-batch.lua runs the same commands (plus the checks and the checkpoint).
+
+import type { WriteOp } from '../write-plan.ts';
+
+export function redisCommands(op: WriteOp): string[][] {
+  const pairs = (fields: readonly (readonly [string, string])[]) =>
+    fields.flatMap(([f, v]) => [f, v]);
+  switch (op.kind) {
+    case 'del':
+      return [['DEL', op.key]];
+    case 'hash': {
+      // Replace: stale fields go (all but the kept ones), then the new ones are set.
+      const clear = op.keep.length === 0 ? [['DEL', op.key]] : [];
+      return op.fields.length === 0 ? clear : [...clear, ['HSET', op.key, ...pairs(op.fields)]];
+    }
+    case 'hash-merge':
+      return [
+        ...(op.fields.length === 0 ? [] : [['HSET', op.key, ...pairs(op.fields)]]),
+        ...(op.remove.length === 0 ? [] : [['HDEL', op.key, ...op.remove]]),
+      ];
+    case 'json-set':
+      return [
+        ...(op.path === '$' ? [] : [['JSON.SET', op.key, '$', '{}', 'NX']]),
+        ...op.ensure.map((path) => ['JSON.SET', op.key, path, '{}', 'NX']),
+        ['JSON.SET', op.key, op.path, op.json],
+      ];
+    case 'json-merge':
+      return [['JSON.MERGE', op.key, op.path, op.json]];
+    case 'json-del':
+      return [['JSON.DEL', op.key, op.path]];
+    case 'sadd':
+      return [['SADD', op.key, op.member]];
+    case 'srem':
+      return [['SREM', op.key, op.member]];
+    case 'zadd':
+      return [['ZADD', op.key, op.score, op.member]];
+    case 'zrem':
+      return [['ZREM', op.key, op.member]];
+    case 'xadd':
+      return [['XADD', op.key, '*', ...pairs(op.fields)]];
+    case 'string':
+      return [['SET', op.key, op.value]];
+    case 'expire':
+      return [['EXPIRE', op.key, String(op.seconds)]];
+  }
+}

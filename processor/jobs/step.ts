@@ -1,0 +1,24 @@
+// What a compiled transform step is and what it may use: the evaluation context (injected
+// time and ids), the limits, and the lookup port. Steps are pure apart from the port.
+
+import type { EvaluationContext, EvaluationLimits } from './expression.ts';
+import type { JobObject } from './job-value.ts';
+
+/**
+ * Reads from a target Redis for `redis.lookup`: `command` is the command and its arguments,
+ * e.g. ['HGET', 'departments:7', 'name']. Only read-only commands are ever passed.
+ */
+export type LookupPort = (connection: string, command: readonly string[]) => Promise<unknown>;
+
+export interface StepContext {
+  readonly evaluation: EvaluationContext;
+  readonly limits: EvaluationLimits;
+  readonly lookup: LookupPort;
+}
+
+/** A transform step: the new record, or undefined when the record is filtered out. */
+export type Step = (record: JobObject, context: StepContext) => Promise<JobObject | undefined>;
+
+/** A port for jobs without lookups; a lookup through it is a configuration error. */
+export const noLookups: LookupPort = (connection) =>
+  Promise.reject(new Error(`no Redis connection '${connection}' is available for redis.lookup`));

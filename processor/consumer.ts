@@ -11,11 +11,11 @@ import type { BatchTimings } from './acknowledge-batch.ts';
 import { queueAcknowledgement } from './acknowledge-batch.ts';
 import type { BackpressureThresholds } from './backpressure.ts';
 import { BackpressureMonitor } from './backpressure-monitor.ts';
-import { applyBatch, readCheckpoints } from './apply-batch.ts';
+import { applyBatch, readCheckpoints, targetRejectError } from './apply-batch.ts';
 import { isAfter } from './entry-id.ts';
 import type { Clock, Logger } from './ports.ts';
-import type { Job, ProcessedEntries } from './process-entries.ts';
-import { processEntries } from './process-entries.ts';
+import type { AsyncJob, ProcessedEntries } from './process-entries.ts';
+import { processEntriesAsync } from './process-entries.ts';
 import type { StreamEntry } from './stream-entry.ts';
 import { toStreamEntry } from './stream-entry.ts';
 import { claimOrphanedEntries, ensureGroup, listChangeStreams } from './stream-discovery.ts';
@@ -41,7 +41,8 @@ export interface ProcessorDeps {
   /** A second RDI database connection used only for blocking reads. */
   readonly reader: Redis;
   readonly target: Redis;
-  readonly job: Job;
+  /** The pipeline's jobs (or the default job): event → write plan, maybe asynchronously. */
+  readonly job: AsyncJob;
   readonly clock: Clock;
   readonly logger: Logger;
   readonly settings: ProcessorSettings;
@@ -229,7 +230,7 @@ export class Processor {
       const fresh =
         checkpoint === undefined ? entries : entries.filter((e) => isAfter(e.id, checkpoint));
       const transformStarted = performance.now();
-      const processed = processEntries(fresh, this.#deps.job);
+      const processed = await processEntriesAsync(fresh, this.#deps.job, stream);
       const transformMs = performance.now() - transformStarted;
       const writeStarted = performance.now();
       try {
@@ -240,11 +241,17 @@ export class Processor {
             lastId: last.id,
             epoch: this.#deps.settings.epoch,
             ops: processed.ops,
+            opEntryIds: processed.opEntryIds,
           });
           if (!result.applied) {
             // Another writer (or our previous life) got further: skip what it applied.
             this.#checkpoints.set(stream, result.checkpoint);
             continue;
+          }
+          // Records the target refused (e.g. a key of another type) go to the DLQ.
+          for (const reject of result.rejected) {
+            const entry = fresh.find((e) => e.id === reject.entryId);
+            if (entry) processed.rejected.push({ entry, error: targetRejectError(reject) });
           }
           this.#checkpoints.set(stream, last.id);
         }

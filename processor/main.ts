@@ -3,12 +3,17 @@
 // Connects to the RDI database and the target named `target`, then runs the consume loop
 // until SIGINT/SIGTERM, draining the batch in flight before exiting.
 
+import { randomUUID } from 'node:crypto';
+import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Redis } from 'ioredis';
 import { isSluiceError, SluiceError } from '../common/errors.ts';
 import { loadPipelineConfig } from '../pipeline/load-config.ts';
+import { loadJobFolder } from '../pipeline/load-jobs.ts';
 import { Processor } from './consumer.ts';
-import { planDefaultJob } from './default-job.ts';
+import { compileJob } from './jobs/compile-job.ts';
+import { checkJsonModule, connectionsNeedingJson } from './jobs/json-module-check.ts';
+import { createPipelineJob } from './jobs/pipeline-job.ts';
 import { jsonLogger, systemClock } from './ports.ts';
 import { checkRdiDatabase } from './rdi-database-check.ts';
 import { settingsFromConfig } from './settings-from-config.ts';
@@ -28,6 +33,24 @@ async function main(): Promise<number> {
     throw new SluiceError('CONFIG_INVALID', 'Missing --config <path to config.yaml>.');
   }
   const config = await loadPipelineConfig(values.config, process.env);
+  // Jobs live beside config.yaml in jobs/*.yaml, as in an RDI pipeline folder.
+  const defaults = {
+    dataType: config.processors.target_data_type,
+    jsonUpdate: config.processors.json_update_strategy,
+  };
+  const jobs = (await loadJobFolder(dirname(values.config), process.env)).map((definition) =>
+    compileJob(definition, { defaults }),
+  );
+  for (const job of jobs) {
+    for (const output of job.outputs) {
+      if (output.connection !== 'target') {
+        throw new SluiceError(
+          'CONFIG_UNSUPPORTED',
+          `Job '${job.name}' writes to connection '${output.connection}'; this processor writes only to 'target' so far.`,
+        );
+      }
+    }
+  }
   const targetConfig = config.targets.target;
   if (targetConfig === undefined) {
     throw new SluiceError('CONFIG_INVALID', "config.yaml has no target named 'target'.", {
@@ -48,12 +71,22 @@ async function main(): Promise<number> {
   for (const client of [rdi, reader, target]) client.on('error', () => undefined);
   await Promise.all([rdi.connect(), reader.connect(), target.connect()]);
   await checkRdiDatabase(rdi);
+  if (connectionsNeedingJson(jobs).size > 0 || defaults.dataType === 'json') {
+    await checkJsonModule(target);
+  }
+  const job = createPipelineJob(jobs, {
+    now: () => systemClock.now(),
+    uuid: randomUUID,
+    defaultDataType: defaults.dataType,
+    // Lookups read from the target, the only connection so far.
+    lookup: (_connection, command) => target.call(command[0] ?? 'GET', ...command.slice(1)),
+  });
 
   const processor = new Processor({
     rdi,
     reader,
     target,
-    job: planDefaultJob,
+    job,
     clock: systemClock,
     logger,
     settings: settingsFromConfig(config.processors, {
@@ -67,7 +100,11 @@ async function main(): Promise<number> {
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
-  logger.info('Processor started.', { rdi: values.rdi, target: `${host}:${port}` });
+  logger.info('Processor started.', {
+    rdi: values.rdi,
+    target: `${host}:${port}`,
+    jobs: jobs.map((j) => j.name),
+  });
   await processor.start();
   const failures: string[] = [];
   for (const client of [reader, rdi, target]) {

@@ -21,6 +21,8 @@ export interface PipelineOptions<S extends SourceKind> {
   readonly tables: readonly string[];
   /** Extra lines for the `processors:` section, e.g. `read_batch_size: 50`. */
   readonly processorSettings?: readonly string[];
+  /** Job files to write into `jobs/`: file name → YAML text. */
+  readonly jobs?: Readonly<Record<string, string>>;
 }
 
 export interface RunningPipeline {
@@ -85,6 +87,12 @@ export async function startPipeline<S extends SourceKind>(
     ...(opts.processorSettings === undefined ? {} : { processorSettings: opts.processorSettings }),
   });
   await writeFile(configFile, text);
+  if (opts.jobs !== undefined) {
+    await mkdir(join(opts.dir, 'jobs'), { recursive: true });
+    for (const [name, yaml] of Object.entries(opts.jobs)) {
+      await writeFile(join(opts.dir, 'jobs', name), yaml);
+    }
+  }
   const env = {
     SOURCE_DB_HOST: stack.source.host,
     SOURCE_DB_PORT: String(stack.source.port),

@@ -73,10 +73,15 @@ function mariadbProperties(db: MariadbInstance, rdi: RedisInstance): string {
   ].join('\n');
 }
 
-async function firstEntry(rdi: Redis, stream: string): Promise<[string, string[]]> {
+function opOf(entry: Record<string, string>): string {
+  return (JSON.parse(entry['value'] ?? '{}') as { payload: { op: string } }).payload.op;
+}
+
+/** Waits for the `index`-th entry (0-based) of a stream. */
+async function entryAt(rdi: Redis, stream: string, index: number): Promise<[string, string[]]> {
   return waitFor(
-    `an entry in ${stream}`,
-    async () => (await rdi.xrange(stream, '-', '+', 'COUNT', 1))[0],
+    `entry ${index} of ${stream}`,
+    async () => (await rdi.xrange(stream, '-', '+', 'COUNT', index + 1))[index],
     { timeoutMs: 60_000, intervalMs: 200 },
   );
 }
@@ -117,18 +122,27 @@ describe('e2e harness', () => {
     const rdi = connect(stack.rdi);
     await checkRedisSettings(rdi, connect(stack.target));
 
-    await pg.query('CREATE TABLE items (id int PRIMARY KEY, name text)');
+    // Row 0 exists before Debezium starts (snapshot, op r); row 1 is inserted once the
+    // snapshot has arrived, so it can only come from streaming (op c).
+    await pg.query(
+      `CREATE TABLE items (id int PRIMARY KEY, name text); INSERT INTO items VALUES (0, 'zero')`,
+    );
     const debezium = await stack.startDebezium(postgresProperties(pg, stack.rdi), {
       DEBEZIUM_SOURCE_DATABASE_PASSWORD: pg.password,
     });
+    const stream = 'data:demo.public.items';
+    expect(opOf(fields(await entryAt(rdi, stream, 0)))).toBe('r');
     await pg.query(`INSERT INTO items VALUES (1, 'one')`);
-
-    const entry = fields(await firstEntry(rdi, 'data:demo.public.items'));
+    const entry = fields(await entryAt(rdi, stream, 1));
     const value = JSON.parse(entry['value'] ?? '{}') as { payload: { op: string; after: unknown } };
     expect(value.payload.op).toBe('c');
     expect(value.payload.after).toEqual({ id: 1, name: 'one' });
     expect(JSON.parse(entry['key'] ?? '{}')).toMatchObject({ payload: { id: 1 } });
-    expect(await rdi.exists('metadata:debezium:offsets')).toBe(1);
+    // Offsets are flushed after the batch is written: wait for them rather than race.
+    await waitFor(
+      'the offsets hash',
+      async () => (await rdi.exists('metadata:debezium:offsets')) === 1,
+    );
 
     await debezium.stop();
     expect(debezium.pid).toBeGreaterThan(0);
@@ -151,12 +165,14 @@ describe('e2e harness', () => {
     const rdi = connect(stack.rdi);
     await checkRedisSettings(rdi, connect(stack.target));
 
-    await db.query('CREATE TABLE items (id INT PRIMARY KEY, name VARCHAR(50))');
+    await db.query(
+      `CREATE TABLE items (id INT PRIMARY KEY, name VARCHAR(50)); INSERT INTO items VALUES (0, 'zero')`,
+    );
     await stack.startDebezium(mariadbProperties(db, stack.rdi));
-    await db.query(`INSERT INTO items VALUES (1, 'one')`);
-
     const stream = `data:demo.${db.database}.items`;
-    const entry = fields(await firstEntry(rdi, stream));
+    expect(opOf(fields(await entryAt(rdi, stream, 0)))).toBe('r');
+    await db.query(`INSERT INTO items VALUES (1, 'one')`);
+    const entry = fields(await entryAt(rdi, stream, 1));
     const value = JSON.parse(entry['value'] ?? '{}') as { payload: { op: string; after: unknown } };
     expect(value.payload.op).toBe('c');
     expect(value.payload.after).toEqual({ id: 1, name: 'one' });

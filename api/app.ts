@@ -12,11 +12,14 @@ import { registerOpenApi } from './http/openapi.ts';
 import { installRequestLog } from './http/request-log.ts';
 import { dlqRoutes } from './routes/dlqs.ts';
 import { infoRoutes } from './routes/info.ts';
+import { jobDryRunRoutes } from './routes/job-dry-run.ts';
 import { loginRoutes } from './routes/login.ts';
 import { pipelineControlRoutes } from './routes/pipeline-control.ts';
 import { pipelineStatusRoutes } from './routes/pipeline-status.ts';
 import { pipelineRoutes } from './routes/pipelines.ts';
 import { secretRoutes } from './routes/secrets.ts';
+import { sourceSchemaRoutes } from './routes/source-schemas.ts';
+import { traceRoutes } from './routes/trace.ts';
 
 /** Largest request body: a 1 MiB config.yaml plus its jobs. */
 const BODY_LIMIT = 8 * 1024 * 1024;
@@ -41,6 +44,9 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
     await secured.register(pipelineStatusRoutes(deps));
     await secured.register(dlqRoutes(deps));
     await secured.register(secretRoutes(deps));
+    await secured.register(jobDryRunRoutes(deps));
+    await secured.register(traceRoutes(deps));
+    await secured.register(sourceSchemaRoutes(deps));
   });
   await app.ready();
   return app;

@@ -160,17 +160,59 @@ describe('pipelines', () => {
     expect(where).toContainEqual(['CONFIG_INVALID', 'config.yaml', 'sources.pg.connection.type']);
     expect(where).toContainEqual(['CONFIG_UNKNOWN_KEY', 'config.yaml', 'sources.pg.schemaz']);
     expect(body.problems.find((p) => p.file === 'jobs/bad.yaml')).toMatchObject({
-      code: 'JOB_INVALID',
+      code: 'CONFIG_YAML_SYNTAX',
       line: expect.any(Number) as number,
     });
     expect(body.problems.find((p) => p.file === 'jobs/people.yaml')).toMatchObject({
-      code: 'JOB_INVALID',
+      code: 'CONFIG_INVALID',
       path: 'source.table',
       line: 2,
     });
     const typeProblem = body.problems.find((p) => p.path === 'sources.pg.connection.type');
     expect(typeProblem).toMatchObject({ line: 5, column: 13 });
     expect(await api.rdi.exists(pipelineKey('default'))).toBe(0);
+  });
+
+  it('loads and compiles every job as the processor will, collecting all problems', async () => {
+    const sql = PEOPLE_JOB.replace(
+      'expression: age > 17',
+      'expression: age > 17\n      language: sql',
+    );
+    const response = await create('default', {
+      a_sql: sql.replace('people', 'a'),
+      b_expr: PEOPLE_JOB.replace('people', 'b').replace('age > 17', 'age >'),
+      c_keys: PEOPLE_JOB.replace('people', 'c').replace(
+        'data_type: hash',
+        'data_type: hsh\n      colour: red',
+      ),
+      d_ok: PEOPLE_JOB.replace('people', 'd'),
+    });
+    expect(response.statusCode).toBe(400);
+    const body = response.json<{
+      code: string;
+      message: string;
+      problems: (Problem & { message: string })[];
+    }>();
+    expect(body.code).toBe('CONFIG_INVALID');
+    const where = body.problems.map((p) => [p.code, p.file, p.path, p.line]);
+    expect(where).toContainEqual([
+      'CONFIG_UNSUPPORTED',
+      'jobs/a_sql.yaml',
+      'transform.0.with.language',
+      7,
+    ]);
+    expect(body.problems.find((p) => p.file === 'jobs/a_sql.yaml')?.message).toContain(
+      'SQL expressions are not supported',
+    );
+    expect(body.problems.find((p) => p.file === 'jobs/b_expr.yaml')).toMatchObject({
+      code: 'CONFIG_INVALID',
+      line: 6,
+    });
+    const keys = body.problems.filter((p) => p.file === 'jobs/c_keys.yaml').map((p) => p.path);
+    expect(keys).toEqual(
+      expect.arrayContaining(['output.0.with.data_type', 'output.0.with.colour']),
+    );
+    expect(body.problems.some((p) => p.file === 'jobs/d_ok.yaml')).toBe(false);
   });
 
   it('refuses a config that references a secret that is not set', async () => {

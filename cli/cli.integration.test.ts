@@ -147,7 +147,7 @@ describe('sluice', () => {
     const invalid = await sluice(`deploy --dir ${dir}`);
     expect(invalid.code).toBe(EXIT.invalid);
     expect(invalid.err).toContain('CONFIG_MISSING_SECRET: config.yaml:10:17');
-    expect(invalid.err).toContain('JOB_INVALID: jobs/broken.yaml:');
+    expect(invalid.err).toContain('CONFIG_YAML_SYNTAX: jobs/broken.yaml:');
 
     expect(
       (await sluice('set-secret SOURCE_DB_PASSWORD', { SLUICE_PASSWORD: PASSWORD }, 's3cret\n'))

@@ -195,6 +195,12 @@ describe('renderDebeziumProperties: MariaDB', async () => {
     expect(props.get('debezium.source.bigint.unsigned.handling.mode')).toBe('precise');
   });
 
+  it('sends decimals and intervals as exact strings, with value schemas kept', () => {
+    expect(props.get('debezium.source.decimal.handling.mode')).toBe('string');
+    expect(props.get('debezium.source.interval.handling.mode')).toBe('string');
+    expect(props.get('debezium.format.value.schemas.enable')).toBeUndefined();
+  });
+
   it('uses the MariaDB connector with a stable replica server id', () => {
     expect(props.get('debezium.source.connector.class')).toBe(
       'io.debezium.connector.mariadb.MariaDbConnector',

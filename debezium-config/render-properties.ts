@@ -251,11 +251,23 @@ function sourceProperties(
       out.set(src(`snapshot.select.statement.overrides.${id}`), literal(select));
     }
   }
+  typeHandlingProperties(out);
   out.set(src('tombstones.on.delete'), literal(false));
   out.set(src('skip.messages.without.change'), literal(true));
   out.set(src('poll.interval.ms'), literal(options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS));
   // Keep SQL NULLs as nulls: otherwise the JSON converter writes the column's default instead.
   out.set('debezium.format.value.replace.null.with.default', literal(false));
+}
+
+/**
+ * How values are typed in the entries (measured in docs/types.md): value schemas stay on, as
+ * the processor needs the logical type of dates, times, bits and unsigned bigints; decimals
+ * and intervals travel as strings, the only modes that keep NaN, ±Infinity and interval
+ * months exactly (`precise` turns a NaN into null, MicroDuration approximates a month).
+ */
+function typeHandlingProperties(out: PropertyWriter): void {
+  out.set('debezium.source.decimal.handling.mode', literal('string'));
+  out.set('debezium.source.interval.handling.mode', literal('string'));
 }
 
 function storageProperties(out: PropertyWriter, rdiDb: RdiDatabase, kind: RelationalKind): void {

@@ -112,4 +112,12 @@ describe('decodeEnvelope', () => {
     );
     expect(() => decodeEnvelope(key, '{"hello":1}')).toThrow(/unknown op/);
   });
+
+  it('decodes repeated entries from the cached schema, and schemas with the separator text inside a string', () => {
+    const text = value({ op: 'c', before: null, after: { id: 1, price: 'MDk=' }, source });
+    expect(decodeEnvelope(key, text).after?.price).toBe('123.45');
+    expect(decodeEnvelope(key, text).after?.price).toBe('123.45');
+    const tricky = text.replace('"type":"struct"', '"doc":",\\"payload\\":{}","type":"struct"');
+    expect(decodeEnvelope(key, tricky).after?.price).toBe('123.45');
+  });
 });

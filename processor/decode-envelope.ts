@@ -6,6 +6,7 @@ import type { ChangeEvent, Opcode, Row } from './change-event.ts';
 import type { ConnectSchema } from './convert-value.ts';
 import { convertStruct, plain } from './convert-value.ts';
 import { parseJsonLossless } from './lossless-json.ts';
+import type { TypeRendering } from './type-rendering.ts';
 
 const OPCODES: ReadonlySet<string> = new Set(['c', 'u', 'd', 'r', 't', 'm']);
 
@@ -26,14 +27,73 @@ function unwrap(document: unknown): { schema: ConnectSchema | undefined; payload
   return { schema: undefined, payload: document };
 }
 
+const SCHEMA_PREFIX = '{"schema":';
+const PAYLOAD_SEPARATOR = ',"payload":';
+const SCHEMA_CACHE_LIMIT = 512;
+/**
+ * Parsed value schemas by their exact text. Every entry of a table repeats the same schema
+ * (≈ 85% of a wide entry): parsing it once per table version makes decoding ~5× faster.
+ * Memoisation only: the result is the same with or without it.
+ */
+const schemaCache = new Map<string, ConnectSchema>();
+
+/**
+ * Splits `{"schema":…,"payload":…}` (JsonConverter's order) without parsing the schema when
+ * its text was seen before. A quote inside a JSON string is escaped, so the separator can only
+ * be structure: the first one ends the schema unless a schema default holds a `payload` key,
+ * which makes the schema text invalid JSON. Undefined then: the caller parses the whole text.
+ */
+function splitCachedSchema(
+  text: string,
+): { schema: ConnectSchema | undefined; payloadText: string } | undefined {
+  if (!text.startsWith(SCHEMA_PREFIX) || !text.endsWith('}')) return undefined;
+  const at = text.indexOf(PAYLOAD_SEPARATOR);
+  if (at < 0) return undefined;
+  const schemaText = text.slice(SCHEMA_PREFIX.length, at);
+  let schema = schemaCache.get(schemaText);
+  if (schema === undefined) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(schemaText);
+    } catch {
+      return undefined;
+    }
+    if (!isObject(parsed)) return undefined;
+    schema = parsed as unknown as ConnectSchema;
+    if (schemaCache.size >= SCHEMA_CACHE_LIMIT) schemaCache.clear();
+    schemaCache.set(schemaText, schema);
+  }
+  return { schema, payloadText: text.slice(at + PAYLOAD_SEPARATOR.length, -1) };
+}
+
+/** The document's schema and payload, reusing the parsed schema of an earlier entry. */
+function parseDocument(
+  text: string,
+  what: string,
+): { schema: ConnectSchema | undefined; payload: unknown } {
+  const split = splitCachedSchema(text);
+  if (split !== undefined) {
+    try {
+      return { schema: split.schema, payload: parseJsonLossless(split.payloadText) };
+    } catch {
+      // The split was wrong after all: fall back to the whole text.
+    }
+  }
+  return unwrap(parse(text, what));
+}
+
 function fieldSchema(schema: ConnectSchema | undefined, name: string): ConnectSchema | undefined {
   return schema?.fields?.find((f) => f.field === name);
 }
 
-function decodeRow(payload: unknown, schema: ConnectSchema | undefined): Row | null {
+function decodeRow(
+  payload: unknown,
+  schema: ConnectSchema | undefined,
+  rendering: TypeRendering,
+): Row | null {
   if (payload === null || payload === undefined) return null;
   if (!isObject(payload)) throw new TypeError('row is not an object');
-  if (schema?.type === 'struct') return convertStruct(payload, schema);
+  if (schema?.type === 'struct') return convertStruct(payload, schema, rendering);
   return plain(payload) as Row;
 }
 
@@ -54,10 +114,15 @@ function sourceText(source: Json, name: string): string {
 
 /**
  * Decodes one entry. `keyText` is the entry's `key` field (may be absent for keyless
- * tables); `valueText` is its `value` field.
+ * tables); `valueText` is its `value` field; `rendering` picks Sluice's or RDI's renderings
+ * of dates and times (docs/types.md).
  */
-export function decodeEnvelope(keyText: string | undefined, valueText: string): ChangeEvent {
-  const { schema, payload } = unwrap(parse(valueText, 'value'));
+export function decodeEnvelope(
+  keyText: string | undefined,
+  valueText: string,
+  rendering: TypeRendering = 'sluice',
+): ChangeEvent {
+  const { schema, payload } = parseDocument(valueText, 'value');
   if (!isObject(payload)) {
     throw new SluiceError('ENVELOPE_INVALID', 'The entry value has no Debezium envelope.', {
       hint: 'Only change events in Debezium JSON format belong in data:* streams.',
@@ -75,11 +140,11 @@ export function decodeEnvelope(keyText: string | undefined, valueText: string): 
   let after: Row | null;
   let key: Row = {};
   try {
-    before = decodeRow(payload.before, fieldSchema(schema, 'before'));
-    after = decodeRow(payload.after, fieldSchema(schema, 'after'));
+    before = decodeRow(payload.before, fieldSchema(schema, 'before'), rendering);
+    after = decodeRow(payload.after, fieldSchema(schema, 'after'), rendering);
     if (keyText !== undefined && keyText !== '' && keyText !== 'null') {
-      const keyDoc = unwrap(parse(keyText, 'key'));
-      key = decodeRow(keyDoc.payload, keyDoc.schema) ?? {};
+      const keyDoc = parseDocument(keyText, 'key');
+      key = decodeRow(keyDoc.payload, keyDoc.schema, rendering) ?? {};
     }
   } catch (cause) {
     if (cause instanceof SluiceError) throw cause;

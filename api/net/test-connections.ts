@@ -2,10 +2,9 @@
 // harmless-looking name resolves to one), then connects to the resolved address — TCP for
 // sources, AUTH + PING for Redis targets — within a timeout.
 
-import { lookup } from 'node:dns/promises';
 import { createConnection } from 'node:net';
 import { Redis } from 'ioredis';
-import { forbiddenAddressReason, forbiddenHostReason } from './address-guard.ts';
+import { resolveAllowedAddress } from './resolve-allowed.ts';
 
 export interface ConnectionSpec {
   /** Dotted path of the connection in config.yaml, for the report. */
@@ -29,34 +28,17 @@ export type ConnectionTester = (spec: ConnectionSpec) => Promise<ConnectionResul
 
 export function connectionTester(timeoutMs: number): ConnectionTester {
   return async (spec) => {
-    const refused = forbiddenHostReason(spec.host);
-    if (refused !== undefined) return forbidden(spec, refused);
-    let address: string;
-    try {
-      const addresses = await lookup(spec.host, { all: true });
-      for (const { address: ip } of addresses) {
-        const reason = forbiddenAddressReason(ip);
-        if (reason !== undefined) return forbidden(spec, `resolves to ${ip}, which ${reason}`);
-      }
-      const first = addresses[0];
-      if (first === undefined) throw new Error('no address');
-      address = first.address;
-    } catch {
-      return failed(`cannot resolve host name ${spec.host}`);
-    }
+    const resolved = await resolveAllowedAddress(spec.host);
+    if (!resolved.ok) return resolved;
     try {
       // Connect to the checked address, not the name: a second lookup could answer otherwise.
-      if (spec.kind === 'tcp') await tcpReachable(address, spec.port, timeoutMs);
-      else await redisAnswers(address, spec, timeoutMs);
+      if (spec.kind === 'tcp') await tcpReachable(resolved.address, spec.port, timeoutMs);
+      else await redisAnswers(resolved.address, spec, timeoutMs);
       return { ok: true };
     } catch (error) {
       return failed(`${spec.host}:${spec.port}: ${describe(error)}`);
     }
   };
-}
-
-function forbidden(spec: ConnectionSpec, reason: string): ConnectionResult {
-  return { ok: false, code: 'ADDRESS_FORBIDDEN', message: `host ${spec.host} ${reason}` };
 }
 
 function failed(message: string): ConnectionResult {

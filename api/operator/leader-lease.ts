@@ -1,6 +1,6 @@
 // The operators' leader lease in the RDI database: acquire, renew and release, each one Lua
-// script called with the caller's `now`. The operator (to come) renews well before expiry
-// and stops every child at once when renewal fails.
+// script called with the caller's `now`. The operator (leadership.ts) renews every lease/3
+// and kills every child at once when renewal fails.
 
 import type { Redis } from 'ioredis';
 import { LEADER_EPOCH_KEY, LEADER_LEASE_KEY } from '../../pipeline/redis-keys.ts';

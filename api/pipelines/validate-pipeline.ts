@@ -1,6 +1,6 @@
 // Validation of a pipeline before it is stored: config.yaml (schema, rules, `${NAME}` resolved
-// from the stored secrets), the jobs, and on a dry run the connections to sources and targets.
-// Throws one ProblemsError listing every problem; returns nothing when all is well.
+// from the stored secrets), the jobs (loaded and compiled as the processor will), and on a dry
+// run the connections to sources and targets. Throws one ProblemsError listing every problem.
 
 import { SluiceError } from '../../common/errors.ts';
 import { checkPipelineConfig, type PipelineConfig } from '../../pipeline/load-config.ts';
@@ -8,7 +8,7 @@ import { ProblemsError, problemOf } from '../http/problems-error.ts';
 import type { ConnectionSpec, ConnectionTester } from '../net/test-connections.ts';
 import type { Problem } from '../schemas/error-body.ts';
 import type { PipelineDefinition } from '../store/pipeline-store.ts';
-import { jobProblems } from './check-jobs.ts';
+import { compilePipelineJobs, outputDefaultsOf } from '../jobs/pipeline-jobs.ts';
 
 const DEFAULT_PORTS: Readonly<Record<string, number>> = {
   postgresql: 5432,
@@ -31,7 +31,10 @@ export async function validatePipeline(
   const problems: Problem[] = [];
   const checked = checkPipelineConfig(definition.config, 'config.yaml', options.secrets);
   if (!checked.ok) problems.push(...checked.errors.map(problemOf));
-  problems.push(...jobProblems(definition.jobs).map(problemOf));
+  // Jobs compile with the config's output defaults when the config is valid (RDI's otherwise).
+  const defaults = outputDefaultsOf(checked.ok ? checked.config.processors : undefined);
+  const jobs = compilePipelineJobs(definition.jobs, options.secrets, defaults);
+  problems.push(...jobs.problems.map(problemOf));
   if (checked.ok && problems.length === 0 && options.testConnections !== undefined) {
     for (const spec of connectionSpecs(checked.config)) {
       const result = await options.testConnections(spec);

@@ -38,7 +38,8 @@ export function pipelineRoutes(deps: ApiDeps): FastifyPluginCallbackTypebox {
     return {
       name,
       config: stored.config,
-      jobs: { ...stored.jobs },
+      // Sorted by name: the RDI database's hash order is random per server.
+      jobs: Object.fromEntries(Object.entries(stored.jobs).sort(([a], [b]) => a.localeCompare(b))),
       revision: stored.revision,
       created_at: stored.createdAt,
       updated_at: stored.updatedAt,

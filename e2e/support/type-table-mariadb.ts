@@ -223,7 +223,8 @@ export function mariadbTypeInserts(idOffset: number): string {
     ([id, values]) => `(${Number(id) + idOffset}, ${values.join(', ')})`,
   );
   return [
-    `SET time_zone = '+00:00';`,
+    // The client's default character set cannot carry 4-byte characters.
+    `SET NAMES utf8mb4; SET time_zone = '+00:00';`,
     `INSERT INTO ${MARIADB_TYPE_TABLE} (id, ${columns}) VALUES\n  ${rows.join(',\n  ')};`,
     `INSERT INTO ${MARIADB_TYPE_TABLE} (id) VALUES (${MARIADB_NULL_ROW_ID + idOffset});`,
   ].join('\n');

@@ -1,0 +1,78 @@
+// What one scrape of the exporter reads from the RDI database, in as few round trips as the
+// data allows: per-stream statistics, processor counters, lease, operator status,
+// backpressure, and Debezium's metrics from the collector's JMX exporter agent.
+
+import type { Redis } from 'ioredis';
+import {
+  LEADER_LEASE_KEY,
+  PROCESSOR_STATS_KEY,
+  pipelineKey,
+  pipelineStatusKey,
+  statsKey,
+} from '../../pipeline/redis-keys.ts';
+import type { Clock } from '../../processor/ports.ts';
+import type { StreamStatistics } from '../schemas/status.ts';
+import { readBackpressure, type Backpressure } from '../status/backpressure.ts';
+import { pipelineStreams, sourceNames } from '../status/pipeline-streams.ts';
+import { streamStatistics } from '../status/stream-statistics.ts';
+import { scrapeMetrics, type Sample } from './prometheus-text.ts';
+
+export interface StreamSnapshot extends StreamStatistics {
+  readonly lastLatencyMs: number | undefined;
+}
+
+export interface ExporterSnapshot {
+  readonly streams: readonly StreamSnapshot[];
+  readonly processor: Readonly<Record<string, string>>;
+  readonly lease: { readonly holder: string; readonly epoch: number } | undefined;
+  /** The operator's reported phase; `not_running` when nothing reported. */
+  readonly phase: string;
+  readonly backpressure: Backpressure;
+  /** Undefined when no collector metrics endpoint is known or it did not answer. */
+  readonly debezium: readonly Sample[] | undefined;
+}
+
+export interface SnapshotSource {
+  readonly rdi: Redis;
+  readonly pipeline: string;
+  readonly clock: Clock;
+  /** Debezium's metrics URL; by default the one the operator reports in the status. */
+  readonly debeziumMetricsUrl: string | undefined;
+}
+
+export async function readSnapshot(source: SnapshotSource): Promise<ExporterSnapshot> {
+  const { rdi, pipeline } = source;
+  const [config, processor, lease, status, backpressure] = await Promise.all([
+    rdi.hget(pipelineKey(pipeline), 'config'),
+    rdi.hgetall(PROCESSOR_STATS_KEY),
+    rdi.hgetall(LEADER_LEASE_KEY),
+    rdi.hgetall(pipelineStatusKey(pipeline)),
+    readBackpressure(rdi),
+  ]);
+  const names = await pipelineStreams(rdi, sourceNames(config ?? ''));
+  const statistics = await streamStatistics(rdi, names);
+  const latencies = names.length === 0 ? [] : ((await latencyPipeline(rdi, names)) ?? []);
+  const metricsUrl = source.debeziumMetricsUrl ?? status.metrics_url;
+  const leaseValid =
+    lease.holder !== undefined && Number(lease.expires_at ?? 0) > source.clock.now();
+  return {
+    streams: statistics.map((s, i) => ({ ...s, lastLatencyMs: latencies[i] })),
+    processor,
+    lease: leaseValid ? { holder: lease.holder ?? '', epoch: Number(lease.epoch ?? 0) } : undefined,
+    phase: status.phase ?? 'not_running',
+    backpressure,
+    debezium: metricsUrl === undefined ? undefined : await scrapeMetrics(metricsUrl),
+  };
+}
+
+async function latencyPipeline(
+  rdi: Redis,
+  streams: readonly string[],
+): Promise<(number | undefined)[] | undefined> {
+  const batch = rdi.pipeline();
+  for (const stream of streams) batch.hget(statsKey(stream), 'last_latency_ms');
+  const replies = await batch.exec();
+  return replies?.map(([error, value]) =>
+    error === null && typeof value === 'string' ? Number(value) : undefined,
+  );
+}

@@ -1,0 +1,88 @@
+// Loads and compiles the jobs of a pipeline as the processor will: each job text through the
+// job loader (schema, rules, `language: sql` refused) and the compiler (expressions), then one
+// job per table. Collects every problem instead of stopping at the first. Pure.
+
+import { isSluiceError, type SluiceError } from '../../common/errors.ts';
+import type { Environment } from '../../pipeline/env-references.ts';
+import type { ProcessorsConfig } from '../../pipeline/load-config.ts';
+import { checkOneJobPerTable, parseJobFile, type JobDefinition } from '../../pipeline/load-jobs.ts';
+import type { CompiledJob } from '../../processor/jobs/compile-job.ts';
+import { compileJob, DEFAULT_OUTPUT } from '../../processor/jobs/compile-job.ts';
+import type { OutputDefaults } from '../../processor/jobs/compile-output.ts';
+
+export interface PipelineJobs {
+  /** Jobs that loaded and compiled, in job-name order. */
+  readonly jobs: readonly CompiledJob[];
+  readonly problems: readonly SluiceError[];
+}
+
+/** The output defaults a pipeline's `processors` section gives jobs. */
+export function outputDefaultsOf(processors: ProcessorsConfig | undefined): OutputDefaults {
+  if (processors === undefined) return DEFAULT_OUTPUT;
+  return { dataType: processors.target_data_type, jsonUpdate: processors.json_update_strategy };
+}
+
+/** The file name a stored job is reported under. */
+export function jobFileName(name: string): string {
+  return `jobs/${name}.yaml`;
+}
+
+export function compilePipelineJobs(
+  texts: Readonly<Record<string, string>>,
+  env: Environment,
+  defaults: OutputDefaults = DEFAULT_OUTPUT,
+): PipelineJobs {
+  const problems: SluiceError[] = [];
+  const accepted: JobDefinition[] = [];
+  const jobs: CompiledJob[] = [];
+  for (const [name, text] of Object.entries(texts).sort(([a], [b]) => a.localeCompare(b))) {
+    const loaded = attempt(problems, () => loadJob(text, jobFileName(name), env, defaults));
+    if (loaded === undefined) continue;
+    const unique = attempt(problems, () => {
+      checkOneJobPerTable([...accepted, loaded.definition]);
+      return true;
+    });
+    if (unique === undefined) continue;
+    accepted.push(loaded.definition);
+    jobs.push(loaded.job);
+  }
+  return { jobs, problems };
+}
+
+/** One job text, loaded and compiled; `problems` lists every problem found when it fails. */
+export function compileJobText(
+  text: string,
+  file: string,
+  env: Environment,
+  defaults: OutputDefaults = DEFAULT_OUTPUT,
+): { readonly job: CompiledJob } | { readonly problems: readonly SluiceError[] } {
+  const problems: SluiceError[] = [];
+  const loaded = attempt(problems, () => loadJob(text, file, env, defaults));
+  return loaded === undefined ? { problems } : { job: loaded.job };
+}
+
+function loadJob(
+  text: string,
+  file: string,
+  env: Environment,
+  defaults: OutputDefaults,
+): { definition: JobDefinition; job: CompiledJob } {
+  const definition = parseJobFile(text, file, env);
+  return { definition, job: compileJob(definition, { defaults }) };
+}
+
+/** Runs `step`; a SluiceError (and every problem its cause aggregates) becomes a problem. */
+function attempt<T>(problems: SluiceError[], step: () => T): T | undefined {
+  try {
+    return step();
+  } catch (error) {
+    if (!isSluiceError(error)) throw error;
+    const cause: unknown = error.cause;
+    if (cause instanceof AggregateError) {
+      problems.push(...cause.errors.filter((e): e is SluiceError => isSluiceError(e)));
+    } else {
+      problems.push(error);
+    }
+    return undefined;
+  }
+}

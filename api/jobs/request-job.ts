@@ -1,0 +1,43 @@
+// The job of a dry-run request, given as YAML text or as an object, loaded and compiled like a
+// deployed job. Problems are reported as one ProblemsError whose paths start at `body.job`;
+// for YAML text each problem also names its line and column.
+
+import { stringify } from 'yaml';
+import type { Environment } from '../../pipeline/env-references.ts';
+import type { CompiledJob } from '../../processor/jobs/compile-job.ts';
+import { ProblemsError, problemOf } from '../http/problems-error.ts';
+import type { Problem } from '../schemas/error-body.ts';
+import { compileJobText } from './pipeline-jobs.ts';
+
+const FILE = 'job.yaml';
+
+export function compileRequestJob(
+  job: string | Readonly<Record<string, unknown>>,
+  env: Environment,
+): CompiledJob {
+  const text = typeof job === 'string' ? job : stringify(job);
+  const result = compileJobText(text, FILE, env);
+  if ('job' in result) return result.job;
+  const problems = result.problems.map((error): Problem => {
+    const problem = problemOf(error);
+    const path = problem.path === undefined ? 'body.job' : `body.job.${problem.path}`;
+    if (typeof job === 'string') return { ...problem, path };
+    // Lines of the YAML rendered from an object mean nothing to the caller: keep the path only.
+    return {
+      code: problem.code,
+      message: stripLocation(problem.message),
+      path,
+      ...(problem.hint === undefined ? {} : { hint: problem.hint }),
+    };
+  });
+  const first = problems[0];
+  const summary =
+    problems.length === 1
+      ? (first?.message ?? 'the job is invalid')
+      : `${problems.length} problems in the job; the first: ${first?.message ?? ''}`;
+  throw new ProblemsError('JOB_INVALID', summary, problems, first?.path ?? 'body.job');
+}
+
+function stripLocation(message: string): string {
+  return message.startsWith(`${FILE}:`) ? message.replace(/^job\.yaml:\d+:\d+: /, '') : message;
+}

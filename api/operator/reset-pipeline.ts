@@ -1,0 +1,80 @@
+// Carries out a reset once both children are stopped: drops Debezium's offsets and schema
+// history, the pipeline's change streams (with their consumer group) and statistics, the
+// streams' checkpoints in the target, optionally the target keys of the pipeline's tables,
+// and the PostgreSQL replication slot. The next start then snapshots every table again.
+
+import type { Redis } from 'ioredis';
+import {
+  CHECKPOINT_KEY,
+  DEBEZIUM_OFFSETS_KEY,
+  DEBEZIUM_SCHEMA_HISTORY_KEY,
+  STREAM_PREFIX,
+  statsKey,
+} from '../../pipeline/redis-keys.ts';
+import type { Logger } from '../../processor/ports.ts';
+import type { PreparedPipeline } from './pipeline-workspace.ts';
+import { dropSlot } from './replication-slot.ts';
+
+export interface ResetOptions {
+  readonly rdi: Redis;
+  readonly target: Redis;
+  readonly pipeline: PreparedPipeline;
+  /** Also delete `<table>:*` keys of the source's tables in the target. */
+  readonly dropTargetKeys: boolean;
+  readonly logger: Logger;
+}
+
+export interface ResetSummary {
+  readonly streams: number;
+  readonly checkpoints: number;
+  readonly targetKeys: number;
+  readonly slotDropped: boolean;
+}
+
+export async function resetPipeline(opts: ResetOptions): Promise<ResetSummary> {
+  const { rdi, target, pipeline } = opts;
+  const prefix = `${STREAM_PREFIX}${pipeline.source.name}.`;
+  const streams = await scanKeys(rdi, `${globEscape(prefix)}*`);
+  await rdi.del(DEBEZIUM_OFFSETS_KEY, DEBEZIUM_SCHEMA_HISTORY_KEY);
+  for (const stream of streams) await rdi.unlink(stream, statsKey(stream));
+
+  const checkpointFields = (await target.hkeys(CHECKPOINT_KEY)).filter((f) => f.startsWith(prefix));
+  if (checkpointFields.length > 0) await target.hdel(CHECKPOINT_KEY, ...checkpointFields);
+
+  let targetKeys = 0;
+  if (opts.dropTargetKeys) {
+    for (const table of Object.keys(pipeline.config.sources[pipeline.source.name]?.tables ?? {})) {
+      const bare = table.split('.').pop() ?? table;
+      for (const key of await scanKeys(target, `${globEscape(bare)}:*`)) {
+        targetKeys += await target.unlink(key);
+      }
+    }
+  }
+  const slotDropped =
+    pipeline.source.connection.type === 'postgresql'
+      ? await dropSlot(pipeline.source.connection, pipeline.slotName)
+      : false;
+  const summary = {
+    streams: streams.length,
+    checkpoints: checkpointFields.length,
+    targetKeys,
+    slotDropped,
+  };
+  opts.logger.info('Pipeline reset: the next start snapshots again.', { ...summary });
+  return summary;
+}
+
+async function scanKeys(redis: Redis, pattern: string): Promise<string[]> {
+  const keys: string[] = [];
+  let cursor = '0';
+  do {
+    const [next, batch] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+    keys.push(...batch);
+    cursor = next;
+  } while (cursor !== '0');
+  return keys;
+}
+
+function globEscape(text: string): string {
+  return text.replace(/[*?[\]\\]/g, (c) => `\\${c}`);
+}

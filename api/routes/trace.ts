@@ -1,0 +1,97 @@
+// Trace: captures the next N entries of a pipeline's change streams without consuming them
+// and shows what the pipeline's jobs make of each (input, transformed record, commands).
+
+import type { FastifyPluginCallbackTypebox } from '@fastify/type-provider-typebox';
+import type { Redis } from 'ioredis';
+import { SluiceError } from '../../common/errors.ts';
+import { checkPipelineConfig } from '../../pipeline/load-config.ts';
+import { bearerSecurity } from '../auth/require-token.ts';
+import type { ApiDeps } from '../deps.ts';
+import { ProblemsError, problemOf } from '../http/problems-error.ts';
+import { compilePipelineJobs, outputDefaultsOf } from '../jobs/pipeline-jobs.ts';
+import { redactedEnvironment } from '../jobs/redacted-env.ts';
+import { PipelineParams } from '../schemas/common.ts';
+import { errorResponses } from '../schemas/error-body.ts';
+import { TraceBody, TraceResult } from '../schemas/trace.ts';
+import { pipelineStreams, sourceNames } from '../status/pipeline-streams.ts';
+import { readPipeline } from '../store/pipeline-store.ts';
+import { readSecretValues } from '../store/secret-store.ts';
+import { captureEntries } from '../trace/capture-entries.ts';
+import { traceEntries } from '../trace/trace-entries.ts';
+
+export function traceRoutes(deps: ApiDeps): FastifyPluginCallbackTypebox {
+  const { rdi } = deps;
+  return (app, _options, done) => {
+    app.post(
+      '/api/v2/pipelines/:name/trace',
+      {
+        schema: {
+          tags: ['pipelines'],
+          security: bearerSecurity,
+          summary: 'Capture the next entries of the change streams and show what the jobs do',
+          description:
+            'Reads with XREAD from the current end of each stream: nothing is consumed, ' +
+            'acknowledged or written. Waits until `count` entries arrived or `timeout_ms` passed.',
+          params: PipelineParams,
+          body: TraceBody,
+          response: { 200: TraceResult, ...errorResponses },
+        },
+      },
+      async (request) => {
+        const { name } = request.params;
+        const count = request.body.count ?? 10;
+        const timeoutMs = request.body.timeout_ms ?? 10_000;
+        const stored = await readPipeline(rdi, name);
+        const secrets = await readSecretValues(rdi);
+        const checked = checkPipelineConfig(stored.config, 'config.yaml', secrets);
+        if (!checked.ok) {
+          throw new SluiceError('CONFIG_INVALID', 'The stored config.yaml is no longer valid.', {
+            hint: 'redeploy the pipeline (a secret it references may have been deleted)',
+          });
+        }
+        const processors = checked.config.processors;
+        const env = redactedEnvironment(Object.keys(secrets));
+        const compiled = compilePipelineJobs(stored.jobs, env, outputDefaultsOf(processors));
+        if (compiled.problems.length > 0) {
+          const problems = compiled.problems.map(problemOf);
+          throw new ProblemsError('JOB_INVALID', 'A stored job is no longer valid.', problems);
+        }
+        const sources = sourceNames(stored.config);
+        const watched = new Set<string>();
+        const streams = async (): Promise<string[]> => {
+          const found = await existingStreams(rdi, await pipelineStreams(rdi, sources));
+          for (const stream of found) watched.add(stream);
+          return found;
+        };
+        // A blocking XREAD holds its connection: never block the api's shared one.
+        const reader = rdi.duplicate();
+        let entries;
+        try {
+          entries = await captureEntries(reader, { count, timeoutMs, streams });
+        } finally {
+          reader.disconnect();
+        }
+        const traced = await traceEntries(entries, {
+          jobs: compiled.jobs,
+          defaultDataType: processors.target_data_type,
+          now: deps.clock.now(),
+        });
+        return {
+          pipeline: name,
+          requested: count,
+          captured: traced.length,
+          timed_out: traced.length < count,
+          streams: [...watched].sort(),
+          entries: traced,
+        };
+      },
+    );
+    done();
+  };
+}
+
+/** The names among `names` that are streams now (others only have statistics or a DLQ left). */
+async function existingStreams(rdi: Redis, names: readonly string[]): Promise<string[]> {
+  const types = await Promise.all(names.map((name) => rdi.type(name)));
+  return names.filter((_, i) => types[i] === 'stream');
+}

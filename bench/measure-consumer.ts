@@ -1,0 +1,82 @@
+// Times one consumer process over the preloaded streams: from its spawn until the target's
+// checkpoint hash holds the last id of every stream (polled every 20 ms), then reads its peak
+// RSS (VmHWM) and CPU time before it is stopped. The same measurement serves the processor and the reference.
+import { execFileSync } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Redis } from 'ioredis';
+import { CHECKPOINT_KEY } from '../pipeline/redis-keys.ts';
+
+export interface ConsumerRun {
+  /** Seconds from spawn until every stream's checkpoint reached its last id. */
+  readonly seconds: number;
+  /** Seconds from spawn until the first checkpoint appeared (start-up plus one batch). */
+  readonly firstCheckpointSeconds: number;
+  readonly recordsPerSecond: number;
+  /** Peak resident set size in MB. */
+  readonly peakRssMb: number;
+  /** Records per CPU-second of the process (user + system): steadier than wall time on a busy machine. */
+  readonly recordsPerCpuSecond: number;
+}
+
+export interface Spawned {
+  readonly pid: number | undefined;
+  readonly logFile: string;
+}
+
+const POLL_MS = 20;
+
+export async function measureConsumer(opts: {
+  readonly target: Redis;
+  readonly lastIds: ReadonlyMap<string, string>;
+  readonly records: number;
+  readonly spawn: () => Promise<Spawned>;
+  readonly timeoutMs?: number;
+}): Promise<ConsumerRun> {
+  const streams = [...opts.lastIds.keys()];
+  const wanted = streams.map((s) => opts.lastIds.get(s));
+  const started = performance.now();
+  const spawned = opts.spawn();
+  let first: number | undefined;
+  const deadline = started + (opts.timeoutMs ?? 300_000);
+  for (;;) {
+    const ids = await opts.target.hmget(CHECKPOINT_KEY, ...streams);
+    const now = performance.now();
+    if (first === undefined && ids.some((id) => id !== null)) first = now;
+    if (ids.every((id, i) => id === wanted[i])) break;
+    if (now > deadline) {
+      const { logFile } = await spawned;
+      throw new Error(
+        `consumer did not finish in time (checkpoints ${ids.join()}); see ${logFile}`,
+      );
+    }
+    await sleep(POLL_MS);
+  }
+  const seconds = (performance.now() - started) / 1_000;
+  const { pid } = await spawned;
+  return {
+    seconds,
+    firstCheckpointSeconds: ((first ?? started) - started) / 1_000,
+    recordsPerSecond: opts.records / seconds,
+    peakRssMb: pid === undefined ? Number.NaN : await peakRssMb(pid),
+    recordsPerCpuSecond: pid === undefined ? Number.NaN : opts.records / (await cpuSeconds(pid)),
+  };
+}
+
+const CLOCK_TICKS = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim());
+
+/** utime + stime of a live process (fields 14 and 15 of /proc/<pid>/stat), in seconds. */
+async function cpuSeconds(pid: number): Promise<number> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the command name, which is in parentheses and may hold spaces: 3 = state.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+}
+
+/** VmHWM of a live process, in MB. */
+async function peakRssMb(pid: number): Promise<number> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  const kb = /^VmHWM:\s+(\d+)\s+kB/m.exec(status)?.[1];
+  if (kb === undefined) throw new Error(`no VmHWM in /proc/${pid}/status`);
+  return Number(kb) / 1_024;
+}

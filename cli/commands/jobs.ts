@@ -1,0 +1,146 @@
+// Job commands: `test <dir>` runs the job tests of a pipeline folder locally (exit 5 when one
+// fails), `dry-run --job --input` asks the API what a job makes of input records, and
+// `list-jobs` / `describe-job <name>` show the deployed jobs.
+
+import { readFile } from 'node:fs/promises';
+import type { Command } from 'commander';
+import { parse } from 'yaml';
+import { SluiceError } from '../../common/errors.ts';
+import { runJobTests } from '../../processor/jobs/job-tests.ts';
+import { renderTable } from '../output.ts';
+import { pipelinePath, type Runtime } from '../runtime.ts';
+import { jobSummary, type JobSummary } from '../job-summary.ts';
+
+interface DryRunDetail {
+  input: number;
+  outcome: string;
+  record?: unknown;
+  commands: string[][];
+  error?: { code: string; message: string };
+}
+
+export function registerJobCommands(program: Command, rt: Runtime): void {
+  program
+    .command('test <dir>')
+    .description('run the job tests of a pipeline folder (tests: in jobs or *.test.yaml)')
+    .action(async (dir: string, _options: unknown, command: Command) => {
+      const report = await runJobTests(dir, { env: rt.io.env });
+      rt.print(command, report, () =>
+        report.results
+          .map((r) =>
+            [
+              `${r.passed ? 'PASS' : 'FAIL'}  ${r.job}: ${r.test}`,
+              ...r.diffs.map((diff) => `      ${diff}`),
+            ].join('\n'),
+          )
+          .concat(`${report.passed} passed, ${report.failed} failed\n`)
+          .join('\n'),
+      );
+      if (report.failed > 0) {
+        throw new SluiceError(
+          'JOB_INVALID',
+          `${report.failed} of ${report.results.length} job tests failed.`,
+        );
+      }
+    });
+
+  program
+    .command('dry-run')
+    .description('show the records and Redis commands a job makes of input records')
+    .requiredOption('--job <file>', 'job file (YAML)')
+    .requiredOption(
+      '--input <file>',
+      'input records (JSON or YAML): flat rows with an optional `opcode`, or change events',
+    )
+    .option('--key-columns <columns>', 'comma-separated key columns of flat rows')
+    .action(
+      async (options: { job: string; input: string; keyColumns?: string }, command: Command) => {
+        const job = await readText(options.job);
+        const input: unknown = parse(await readText(options.input));
+        const client = await rt.client(command);
+        const result = (await client.request('POST', '/api/v2/pipelines/jobs/dry-run', {
+          job,
+          input_data: input,
+          ...(options.keyColumns === undefined
+            ? {}
+            : { key_columns: options.keyColumns.split(',').map((c) => c.trim()) }),
+        })) as { details: DryRunDetail[] };
+        rt.print(command, result, () => result.details.map(detailText).join(''));
+      },
+    );
+
+  program
+    .command('list-jobs')
+    .description('list the jobs of the deployed pipeline')
+    .action(async (_options: unknown, command: Command) => {
+      const jobs = await deployedJobs(rt, command);
+      const rows = Object.entries(jobs).map(([name, text]) => jobSummary(name, text));
+      rt.print(command, rows, () =>
+        rows.length === 0
+          ? 'The pipeline has no jobs (every table uses the default job).\n'
+          : renderTable(rows, [
+              { header: 'NAME', value: (j) => j.name },
+              { header: 'TABLE', value: (j) => j.table },
+              { header: 'TRANSFORMS', value: (j) => j.transforms.join(', ') || undefined },
+              { header: 'OUTPUTS', value: (j) => j.outputs.join(', ') },
+            ]),
+      );
+    });
+
+  program
+    .command('describe-job <name>')
+    .description('show one deployed job: what it reads, its steps and outputs, and its YAML')
+    .action(async (name: string, _options: unknown, command: Command) => {
+      const jobs = await deployedJobs(rt, command);
+      const text = jobs[name];
+      if (text === undefined) {
+        throw new SluiceError('FILE_NOT_FOUND', `The pipeline has no job named '${name}'.`, {
+          hint: `its jobs: ${Object.keys(jobs).join(', ') || 'none'} (sluice list-jobs)`,
+        });
+      }
+      const summary = jobSummary(name, text);
+      rt.print(command, { ...summary, yaml: text }, () => describeText(summary, text));
+    });
+}
+
+async function deployedJobs(rt: Runtime, command: Command): Promise<Record<string, string>> {
+  const client = await rt.client(command);
+  const pipeline = (await client.request('GET', pipelinePath(client))) as {
+    jobs: Record<string, string>;
+  };
+  return pipeline.jobs;
+}
+
+async function readText(file: string): Promise<string> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (error) {
+    throw new SluiceError('FILE_NOT_FOUND', `Cannot read ${file}.`, { cause: error });
+  }
+}
+
+function detailText(detail: DryRunDetail): string {
+  const lines = [`#${detail.input}  ${detail.outcome}`];
+  if (detail.error !== undefined) lines.push(`  ${detail.error.code}: ${detail.error.message}`);
+  if (detail.record !== undefined) lines.push(`  record: ${JSON.stringify(detail.record)}`);
+  for (const c of detail.commands) lines.push(`  > ${c.map(quoteArg).join(' ')}`);
+  return lines.join('\n') + '\n';
+}
+
+/** A command argument as redis-cli would accept it. */
+export function quoteArg(arg: string): string {
+  return /^[\w:.$*@/-]+$/.test(arg) ? arg : JSON.stringify(arg);
+}
+
+function describeText(summary: JobSummary, text: string): string {
+  return [
+    `Name:        ${summary.name}`,
+    `Table:       ${summary.table}`,
+    `Transforms:  ${summary.transforms.join(', ') || '-'}`,
+    `Outputs:     ${summary.outputs.join(', ')}`,
+    `Tests:       ${summary.tests}`,
+    '',
+    text.trimEnd(),
+    '',
+  ].join('\n');
+}

@@ -66,6 +66,7 @@ export class Processor {
   #failure: unknown;
   #unreportedAckMs = 0;
   #targetDown = false;
+  #prefetch: Promise<XReadReply> | undefined;
   readonly #backpressure: BackpressureMonitor;
 
   constructor(deps: ProcessorDeps) {
@@ -132,11 +133,13 @@ export class Processor {
           retryInMs: delay,
         });
         // Entries read but not acknowledged are re-read from the pending list.
+        await this.#dropPrefetch();
         for (const stream of this.#streams) this.#pendingPhase.add(stream);
         await this.#pause(delay);
         this.#checkpoints = await readCheckpoints(this.#deps.target).catch(() => this.#checkpoints);
       }
     }
+    await this.#dropPrefetch();
     this.#state = 'stopped';
   }
 
@@ -194,19 +197,11 @@ export class Processor {
         );
       return;
     }
-    const streams = [...this.#streams];
-    const reply = (await reader.xreadgroup(
-      'GROUP',
-      PROCESSOR_GROUP,
-      settings.consumerName,
-      'COUNT',
-      settings.readBatchSize,
-      'BLOCK',
-      settings.readBlockMs,
-      'STREAMS',
-      ...streams,
-      ...streams.map(() => '>'),
-    )) as XReadReply;
+    // The read of the next batch is already under way while this one is applied, so Redis
+    // and this process work at the same time. Entries it delivers are in this consumer's
+    // pending list, so nothing is lost if we stop or fail before handling them.
+    const reply = await (this.#prefetch ?? this.#readNew());
+    this.#prefetch = reply === null ? undefined : this.#readNew();
     // A blocking read's wait for new entries is idle time, not work: it is not counted.
     const readMs = reply === null ? 0 : (performance.now() - readStarted) / reply.length;
     for (const [stream, entries] of reply ?? []) {
@@ -217,6 +212,33 @@ export class Processor {
         readMs,
       );
     }
+  }
+
+  #readNew(): Promise<XReadReply> {
+    const { settings, reader } = this.#deps;
+    const streams = [...this.#streams];
+    const read = reader.xreadgroup(
+      'GROUP',
+      PROCESSOR_GROUP,
+      settings.consumerName,
+      'COUNT',
+      settings.readBatchSize,
+      'BLOCK',
+      settings.readBlockMs,
+      'STREAMS',
+      ...streams,
+      ...streams.map(() => '>'),
+    ) as Promise<XReadReply>;
+    // Handled when awaited; a prefetch dropped after an error must not be unhandled.
+    read.catch(() => undefined);
+    return read;
+  }
+
+  /** Drops a read under way: its entries are re-read from the pending list. */
+  async #dropPrefetch(): Promise<void> {
+    const prefetch = this.#prefetch;
+    this.#prefetch = undefined;
+    await prefetch?.catch(() => undefined);
   }
 
   /** Applies one stream's entries, retrying transient target faults until done or stopped. */

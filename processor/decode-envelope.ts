@@ -38,6 +38,19 @@ const SCHEMA_CACHE_LIMIT = 512;
 const schemaCache = new Map<string, ConnectSchema>();
 
 /**
+ * The last schema text seen and its parsed form. Consecutive entries of a stream almost always
+ * share it, and `===` on two strings is a memory compare, while a Map look-up hashes the
+ * whole text and `startsWith` walks it character by character (both several times slower).
+ */
+interface LastSchema {
+  text: string;
+  schema: ConnectSchema | undefined;
+}
+/** Keys and values alternate, so each keeps its own last schema (else every look-up misses). */
+const lastValueSchema: LastSchema = { text: '', schema: undefined };
+const lastKeySchema: LastSchema = { text: '', schema: undefined };
+
+/**
  * Splits `{"schema":…,"payload":…}` (JsonConverter's order) without parsing the schema when
  * its text was seen before. A quote inside a JSON string is escaped, so the separator can only
  * be structure: the first one ends the schema unless a schema default holds a `payload` key,
@@ -45,11 +58,20 @@ const schemaCache = new Map<string, ConnectSchema>();
  */
 function splitCachedSchema(
   text: string,
+  last: LastSchema,
 ): { schema: ConnectSchema | undefined; payloadText: string } | undefined {
   if (!text.startsWith(SCHEMA_PREFIX) || !text.endsWith('}')) return undefined;
   const at = text.indexOf(PAYLOAD_SEPARATOR);
   if (at < 0) return undefined;
   const schemaText = text.slice(SCHEMA_PREFIX.length, at);
+  const payloadText = text.slice(at + PAYLOAD_SEPARATOR.length, -1);
+  if (
+    last.schema !== undefined &&
+    schemaText.length === last.text.length &&
+    schemaText === last.text
+  ) {
+    return { schema: last.schema, payloadText };
+  }
   let schema = schemaCache.get(schemaText);
   if (schema === undefined) {
     let parsed: unknown;
@@ -63,7 +85,9 @@ function splitCachedSchema(
     if (schemaCache.size >= SCHEMA_CACHE_LIMIT) schemaCache.clear();
     schemaCache.set(schemaText, schema);
   }
-  return { schema, payloadText: text.slice(at + PAYLOAD_SEPARATOR.length, -1) };
+  last.text = schemaText;
+  last.schema = schema;
+  return { schema, payloadText };
 }
 
 /** The document's schema and payload, reusing the parsed schema of an earlier entry. */
@@ -71,7 +95,7 @@ function parseDocument(
   text: string,
   what: string,
 ): { schema: ConnectSchema | undefined; payload: unknown } {
-  const split = splitCachedSchema(text);
+  const split = splitCachedSchema(text, what === 'key' ? lastKeySchema : lastValueSchema);
   if (split !== undefined) {
     try {
       return { schema: split.schema, payload: parseJsonLossless(split.payloadText) };

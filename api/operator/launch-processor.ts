@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { spawnLoggedProcess } from '../../debezium-config/launch-child-process.ts';
 import type { PreparedPipeline } from './pipeline-workspace.ts';
 import type { ChildHandle } from './supervised-child.ts';
+import { PROCESSOR_NODE_FLAGS } from '../../processor/node-flags.ts';
 
 const PROCESSOR_MAIN = fileURLToPath(new URL('../../processor/main.ts', import.meta.url));
 
@@ -26,6 +27,7 @@ export async function launchProcessor(opts: ProcessorLaunch): Promise<ChildHandl
     name: 'processor',
     command: process.execPath,
     args: [
+      ...PROCESSOR_NODE_FLAGS,
       PROCESSOR_MAIN,
       ...['--config', pipeline.configFile],
       ...(rdiHasPassword ? [] : ['--rdi', opts.rdiUrl]),

@@ -3,6 +3,7 @@
 // and restart it on the same pipeline.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { PROCESSOR_NODE_FLAGS } from '../../processor/node-flags.ts';
 import type { ProcessRegistry } from './process-registry.ts';
 import { startServerProcess, type ServerProcess } from './server-process.ts';
 
@@ -31,6 +32,7 @@ export async function startProcessorProcess(opts: ProcessorProcessOptions): Prom
       name: 'processor',
       command: process.execPath,
       args: [
+        ...PROCESSOR_NODE_FLAGS,
         PROCESSOR_MAIN,
         ...['--config', opts.configFile, '--rdi', opts.rdiUrl],
         ...['--consumer', opts.consumer ?? 'processor-1', '--epoch', String(opts.epoch ?? 0)],

@@ -20,6 +20,17 @@ import { settingsFromConfig } from './settings-from-config.ts';
 
 const logger = jsonLogger('processor');
 
+/** The URL for logs: a password in it (e.g. the operator's per-term user) never is logged. */
+function withoutPassword(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password !== '') parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return '(unparsable URL)';
+  }
+}
+
 async function main(): Promise<number> {
   const { values } = parseArgs({
     options: {
@@ -68,7 +79,24 @@ async function main(): Promise<number> {
     ...(password === undefined ? {} : { password }),
     ...redisOptions,
   });
-  for (const client of [rdi, reader, target]) client.on('error', () => undefined);
+  // Connection errors are retried by the loop; log each new one (not every reconnect attempt)
+  // so that refusals such as WRONGPASS after a fence are visible.
+  const connections: [string, Redis][] = [
+    ['rdi', rdi],
+    ['rdi-reader', reader],
+    ['target', target],
+  ];
+  for (const [name, client] of connections) {
+    let last = '';
+    client.on('error', (error: Error) => {
+      if (error.message === last) return;
+      last = error.message;
+      logger.warn('Redis connection error.', { connection: name, error: error.message });
+    });
+    client.on('ready', () => {
+      last = '';
+    });
+  }
   await Promise.all([rdi.connect(), reader.connect(), target.connect()]);
   await checkRdiDatabase(rdi);
   if (connectionsNeedingJson(jobs).size > 0 || defaults.dataType === 'json') {
@@ -101,7 +129,7 @@ async function main(): Promise<number> {
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   logger.info('Processor started.', {
-    rdi: values.rdi,
+    rdi: withoutPassword(values.rdi),
     target: `${host}:${port}`,
     jobs: jobs.map((j) => j.name),
   });

@@ -44,6 +44,8 @@ async function main(): Promise<void> {
     options: {
       runs: { type: 'string', default: '5' },
       profile: { type: 'boolean', default: false },
+      // Also time the processor running a job of three JSONata steps per table (issue 4).
+      jobs: { type: 'boolean', default: false },
     },
   });
   const runCount = Number(values.runs);
@@ -62,12 +64,28 @@ async function main(): Promise<void> {
     process.once(signal, () => process.exit(130));
   const codeBefore = await codeFingerprint();
   const runs: BenchRun[] = [];
+  const jobRates: number[] = [];
+  const defaultRates: number[] = [];
   try {
     for (let i = 1; i <= runCount; i++) {
       const loadBefore = loadavg()[0] ?? 0;
       const processor = await measureOnce(join(dir, `run-${i}-processor`), 'processor', entries);
       const reference = await measureOnce(join(dir, `run-${i}-reference`), 'reference', entries);
       const rawHsetPerSecond = await measureRaw(join(dir, `run-${i}-raw`), summary.hash);
+      if (values.jobs) {
+        const withJobs = await measureOnce(
+          join(dir, `run-${i}-jobs`),
+          'processor',
+          entries,
+          undefined,
+          true,
+        );
+        jobRates.push(withJobs.run.recordsPerSecond);
+        defaultRates.push(processor.run.recordsPerSecond);
+        log(
+          `run ${i}: processor with 3-step JSONata jobs ${Math.round(withJobs.run.recordsPerSecond)}/s`,
+        );
+      }
       log(
         `run ${i}: processor ${Math.round(processor.run.recordsPerSecond)}/s, reference ` +
           `${Math.round(reference.run.recordsPerSecond)}/s, raw HSET ${Math.round(rawHsetPerSecond)}/s`,
@@ -87,6 +105,7 @@ async function main(): Promise<void> {
         ? codeBefore
         : `${codeBefore} → ${codeAfter} (**the processor changed during the runs**)`;
     const sections = [benchReport(environment(runCount, values.profile, code), summary, runs)];
+    if (values.jobs) sections.push(jobsReport(defaultRates, jobRates));
     if (values.profile) sections.push(await profiledRun(join(dir, 'profile'), entries));
     console.log(sections.join('\n'));
   } finally {
@@ -100,6 +119,7 @@ async function measureOnce(
   consumer: Consumer,
   entries: readonly CapturedEntry[],
   nodeOptions?: string,
+  withJobs = false,
 ): Promise<Measured> {
   const registry = new ProcessRegistry();
   try {
@@ -111,6 +131,7 @@ async function measureOnce(
           ? async () => {
               const configFile = join(dir, 'config.yaml');
               await writeFile(configFile, processorConfig());
+              if (withJobs) await writeJsonataJobs(join(dir, 'jobs'));
               return startProcessorProcess({
                 dir,
                 registry,
@@ -152,6 +173,59 @@ async function measureOnce(
   } finally {
     await registry.stopAll();
   }
+}
+
+/**
+ * One job per table with three JSONata steps (an add_field, a filter that keeps every row,
+ * a map that reshapes the record) and the default output: the cost of the job engine itself.
+ */
+async function writeJsonataJobs(jobsDir: string): Promise<void> {
+  await mkdir(jobsDir, { recursive: true });
+  for (const table of BENCH_TABLES) {
+    const job = [
+      'source:',
+      `  table: ${table.name}`,
+      'transform:',
+      '  - uses: add_field',
+      '    with:',
+      '      field: synced_by',
+      `      expression: "'sluice'"`,
+      '  - uses: filter',
+      '    with:',
+      '      expression: id > 0',
+      '  - uses: map',
+      '    with:',
+      '      expression: |',
+      '        $merge([$, {"id_text": $string(id)}])',
+      '',
+    ].join('\n');
+    await writeFile(join(jobsDir, `${table.name}.yaml`), job);
+  }
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1
+    ? (sorted[mid] ?? 0)
+    : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
+}
+
+function jobsReport(defaultRates: readonly number[], jobRates: readonly number[]): string {
+  const d = median(defaultRates);
+  const j = median(jobRates);
+  const ratio = d > 0 ? j / d : 0;
+  const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
+  return [
+    '#### Processor with a three-step JSONata job per table (issue 4, item 8)',
+    '',
+    '| measure | median | target | verdict |',
+    '|---|---:|---:|---|',
+    `| default job records/s | ${fmt(d)} | | |`,
+    `| JSONata job (add_field, filter, map) records/s | ${fmt(j)} | | |`,
+    `| JSONata job / default job | ${(ratio * 100).toFixed(0)} % | ≥ 75 % | ${ratio >= 0.75 ? 'met' : '**missed**'} |`,
+    '',
+  ].join('\n');
 }
 
 function processorConfig(): string {

@@ -25,10 +25,10 @@ async function main(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'sluice-demo-'));
   // PostgreSQL runs as user postgres and must reach its folder inside this one.
   await chmod(dir, 0o755);
-  let stopping = false;
-  const shutdown = async (code: number): Promise<never> => {
-    if (!stopping) {
-      stopping = true;
+  let stopping: Promise<never> | undefined;
+  // One shutdown, however many signals or failures ask for it; later callers wait for it.
+  const shutdown = (code: number): Promise<never> => {
+    stopping ??= (async () => {
       console.log('\nStopping every process the demo started…');
       await registry.stopAll().catch((error: unknown) => {
         console.error(String(error));
@@ -36,8 +36,9 @@ async function main(): Promise<void> {
       // After a failure the folder (with every log) is kept for a look.
       if (code === 0) await rm(dir, { recursive: true, force: true });
       console.log(code === 0 ? 'Stopped.' : `Stopped. Logs kept in ${dir}`);
-    }
-    process.exit(code);
+      process.exit(code);
+    })();
+    return stopping;
   };
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.on(signal, () => {
@@ -84,6 +85,8 @@ async function main(): Promise<void> {
     });
 
     const redis = new Redis(target.url);
+    // The target goes away when the demo stops; the change loop reports real failures.
+    redis.on('error', () => undefined);
     const started = Date.now();
     while ((await redis.exists('customers:id:1')) === 0) {
       if (Date.now() - started > 120_000)
@@ -137,6 +140,8 @@ async function main(): Promise<void> {
       await sleep(1000);
     }
   } catch (error) {
+    // While stopping, the servers go away under the change loop: that is not a failure.
+    if (stopping !== undefined) await stopping;
     console.error(`\nThe demo failed: ${error instanceof Error ? error.message : String(error)}`);
     await shutdown(1);
   }

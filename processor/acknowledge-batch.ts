@@ -5,7 +5,12 @@
 import type { ChainableCommander } from 'ioredis';
 import { dlqKey, PROCESSOR_GROUP, PROCESSOR_STATS_KEY, statsKey } from '../pipeline/redis-keys.ts';
 import type { ProcessedEntries } from './process-entries.ts';
+import { LuaScript } from './script-runner.ts';
 import type { StreamEntry } from './stream-entry.ts';
+
+export const TRIM_SCRIPT = LuaScript.fromFile(
+  new URL('./lua/trim-acknowledged.lua', import.meta.url),
+);
 
 export interface BatchTimings {
   readonly readMs: number;
@@ -57,7 +62,11 @@ export function queueAcknowledgement(multi: ChainableCommander, input: Acknowled
   // Everything at or below `last` is acknowledged (pending entries are re-read first), so
   // entries older than it can go; `last` itself stays as a marker of progress. Exact (not
   // '~') trimming, so the RDI database really holds only the backlog.
-  multi.xtrim(stream, 'MINID', last.id);
+  // The script also stops at the group's oldest pending entry: an unacknowledged entry (of
+  // this consumer's prefetch or of any other consumer) is never trimmed.
+  // EVAL (not EVALSHA): inside MULTI a NOSCRIPT after a restart of the RDI database could not
+  // be retried; the script is small and Redis keeps it compiled by its hash.
+  multi.eval(TRIM_SCRIPT.source, 1, stream, PROCESSOR_GROUP, last.id);
 
   const stats = statsKey(stream);
   const { counts } = processed;

@@ -12,6 +12,7 @@ import {
   statsKey,
 } from '../pipeline/redis-keys.ts';
 import type { ProcessorSettings } from './consumer.ts';
+import { TRIM_SCRIPT } from './acknowledge-batch.ts';
 import { Processor } from './consumer.ts';
 import { planDefaultJob } from './default-job.ts';
 import type { Logger } from './ports.ts';
@@ -196,5 +197,25 @@ describe('Processor backpressure', () => {
     await waitFor('the flag to clear', async () => (await rdi.exists(BACKPRESSURE_KEY)) === 0);
     await p.stop();
     expect(await target.hget('people:id:2', 'name')).toBe('during the outage');
+  });
+});
+
+describe('Trimming', () => {
+  it('never trims an entry that is still pending, whoever holds it', async () => {
+    await rdi.xgroup('CREATE', stream, PROCESSOR_GROUP, '0', 'MKSTREAM');
+    const stranded = await rdi.xadd(
+      stream,
+      '*',
+      ...entry('c', 1, { id: 1, name: 'held elsewhere' }),
+    );
+    // Another consumer holds the first entry; the trim bound is far beyond it.
+    await rdi.xreadgroup('GROUP', PROCESSOR_GROUP, 'other', 'COUNT', 1, 'STREAMS', stream, '>');
+    const later = await rdi.xadd(stream, '*', ...entry('c', 2, { id: 2, name: 'x' }));
+    const deleted = await rdi.eval(TRIM_SCRIPT.source, 1, stream, PROCESSOR_GROUP, later ?? '');
+    expect(deleted).toBe(0);
+    expect((await rdi.xrange(stream, '-', '+')).map(([id]) => id)).toEqual([stranded, later]);
+    await rdi.xack(stream, PROCESSOR_GROUP, stranded ?? '');
+    expect(await rdi.eval(TRIM_SCRIPT.source, 1, stream, PROCESSOR_GROUP, later ?? '')).toBe(1);
+    expect((await rdi.xrange(stream, '-', '+')).map(([id]) => id)).toEqual([later]);
   });
 });

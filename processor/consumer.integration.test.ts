@@ -219,3 +219,32 @@ describe('Trimming', () => {
     expect((await rdi.xrange(stream, '-', '+')).map(([id]) => id)).toEqual([later]);
   });
 });
+
+describe('Target rejects', () => {
+  it('sends a record the target refuses to the DLQ and counts it only as rejected', async () => {
+    await target.set('tags', 'a string where the job writes a set');
+    const last = await rdi.xadd(stream, '*', ...entry('c', 1, { id: 1, name: 'Ada' }));
+    const p = new Processor({
+      rdi,
+      reader,
+      target,
+      job: () => ({ ops: [{ kind: 'sadd', key: 'tags', member: '1' }], outcome: 'inserted' }),
+      clock: systemClock,
+      logger: quiet,
+      settings,
+    });
+    void p.start();
+    await waitFor(
+      'the checkpoint',
+      async () => (await target.hget(CHECKPOINT_KEY, stream)) === last,
+    );
+    await p.stop();
+    expect(await target.get('tags')).toBe('a string where the job writes a set');
+    const dlq = await rdi.xrange(`dlq:${stream}`, '-', '+');
+    const fields = dlq[0]?.[1] ?? [];
+    expect(fields[fields.indexOf('error_code') + 1]).toBe('TARGET_WRONGTYPE');
+    const stats = await rdi.hgetall(statsKey(stream));
+    expect(stats).toMatchObject({ total: '1', rejected: '1' });
+    expect(stats.inserted).toBeUndefined();
+  });
+});

@@ -273,7 +273,12 @@ export class Processor {
           // Records the target refused (e.g. a key of another type) go to the DLQ.
           for (const reject of result.rejected) {
             const entry = fresh.find((e) => e.id === reject.entryId);
-            if (entry) processed.rejected.push({ entry, error: targetRejectError(reject) });
+            if (entry === undefined) continue;
+            processed.rejected.push({ entry, error: targetRejectError(reject) });
+            // Counted as rejected, not also as inserted/updated/deleted.
+            const outcome = processed.outcomes.get(entry.id);
+            if (outcome !== undefined) processed.counts[outcome] -= 1;
+            processed.outcomes.delete(entry.id);
           }
           this.#checkpoints.set(stream, last.id);
         }

@@ -25,6 +25,8 @@ export interface ProcessedEntries {
   readonly opEntryIds: string[];
   readonly rejected: Rejected[];
   readonly counts: Record<Outcome, number>;
+  /** Each planned entry's outcome, so a record the target later refuses can be recounted. */
+  readonly outcomes: Map<string, Outcome>;
   /** Newest source timestamp seen, for latency; 0 if none. */
   readonly newestSourceTsMs: number;
 }
@@ -45,6 +47,7 @@ class Collector {
     opEntryIds: [],
     rejected: [],
     counts: { inserted: 0, updated: 0, deleted: 0, filtered: 0 },
+    outcomes: new Map(),
     newestSourceTsMs: 0,
   };
 
@@ -61,6 +64,7 @@ class Collector {
       this.result.opEntryIds.push(entry.id);
     }
     this.result.counts[plan.outcome] += 1;
+    this.result.outcomes.set(entry.id, plan.outcome);
     if (event.sourceTsMs > this.result.newestSourceTsMs) {
       (this.result as { newestSourceTsMs: number }).newestSourceTsMs = event.sourceTsMs;
     }

@@ -5,7 +5,7 @@ import { mkdir, mkdtemp, readFile, readdir, stat, writeFile } from 'node:fs/prom
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '../e2e/harness/free-port.ts';
+import { freePort } from '../common/free-port.ts';
 import { dlqKey, pipelineControlKey, statsKey } from '../pipeline/redis-keys.ts';
 import {
   configYaml,

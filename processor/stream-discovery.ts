@@ -4,25 +4,10 @@
 
 import type { Redis } from 'ioredis';
 import { PROCESSOR_GROUP, STREAM_PREFIX } from '../pipeline/redis-keys.ts';
+import { scanKeys } from '../common/redis-scan.ts';
 
 export async function listChangeStreams(rdi: Redis): Promise<string[]> {
-  const found = new Set<string>();
-  let cursor = '0';
-  do {
-    const [next, keys] = (await rdi.call(
-      'SCAN',
-      cursor,
-      'MATCH',
-      `${STREAM_PREFIX}*`,
-      'TYPE',
-      'stream',
-      'COUNT',
-      '1000',
-    )) as [string, string[]];
-    for (const key of keys) found.add(key);
-    cursor = next;
-  } while (cursor !== '0');
-  return [...found].sort();
+  return [...new Set(await scanKeys(rdi, `${STREAM_PREFIX}*`, 'stream'))].sort();
 }
 
 export async function ensureGroup(rdi: Redis, stream: string): Promise<void> {

@@ -19,7 +19,7 @@ import {
   statsKey,
 } from '../../pipeline/redis-keys.ts';
 import { systemClock, type Logger } from '../../processor/ports.ts';
-import { freePort } from '../operator/free-port.ts';
+import { freePort } from '../../common/free-port.ts';
 import { readSnapshot } from './exporter-snapshot.ts';
 import { listenMetrics, type MetricsServer } from './metrics-server.ts';
 import { registerRdiMetrics } from './rdi-metrics.ts';

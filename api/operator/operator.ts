@@ -12,7 +12,7 @@ import type { Clock, Logger } from '../../processor/ports.ts';
 import { scrapeMetrics } from '../exporter/prometheus-text.ts';
 import { readControl, type PipelineControl } from '../store/control-store.ts';
 import { collectorProgress } from './collector-progress.ts';
-import { freePort } from './free-port.ts';
+import { freePort } from '../../common/free-port.ts';
 import { launchCollector } from './launch-collector.ts';
 import { launchProcessor } from './launch-processor.ts';
 import { LeaderLease } from './leader-lease.ts';

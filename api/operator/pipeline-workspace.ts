@@ -15,7 +15,7 @@ import {
 } from '../../pipeline/load-config.ts';
 import { readSecretValues } from '../store/secret-store.ts';
 import { readPipeline } from '../store/pipeline-store.ts';
-import { freePort } from './free-port.ts';
+import { freePort } from '../../common/free-port.ts';
 
 export interface CaptureSource {
   readonly name: string;

@@ -14,6 +14,7 @@ import {
 import type { Logger } from '../../processor/ports.ts';
 import type { PreparedPipeline } from './pipeline-workspace.ts';
 import { dropSlot } from './replication-slot.ts';
+import { globEscape, scanKeys } from '../../common/redis-scan.ts';
 
 export interface ResetOptions {
   readonly rdi: Redis;
@@ -62,19 +63,4 @@ export async function resetPipeline(opts: ResetOptions): Promise<ResetSummary> {
   };
   opts.logger.info('Pipeline reset: the next start snapshots again.', { ...summary });
   return summary;
-}
-
-async function scanKeys(redis: Redis, pattern: string): Promise<string[]> {
-  const keys: string[] = [];
-  let cursor = '0';
-  do {
-    const [next, batch] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
-    keys.push(...batch);
-    cursor = next;
-  } while (cursor !== '0');
-  return keys;
-}
-
-function globEscape(text: string): string {
-  return text.replace(/[*?[\]\\]/g, (c) => `\\${c}`);
 }

@@ -4,6 +4,7 @@
 import type { Redis } from 'ioredis';
 import { parse } from 'yaml';
 import { STREAM_PREFIX, dlqKey, statsKey } from '../../pipeline/redis-keys.ts';
+import { globEscape, scanKeys } from '../../common/redis-scan.ts';
 
 /** Source names of a stored config.yaml text (already validated when it was stored). */
 export function sourceNames(configText: string): string[] {
@@ -23,26 +24,12 @@ export async function pipelineStreams(rdi: Redis, sources: readonly string[]): P
   const found = new Set<string>();
   for (const source of sources) {
     const stream = `${STREAM_PREFIX}${globEscape(source)}.*`;
-    for (const key of await scan(rdi, stream)) found.add(key);
+    for (const key of await scanKeys(rdi, stream)) found.add(key);
     const statsPrefix = statsKey('');
-    for (const key of await scan(rdi, statsKey(stream))) found.add(key.slice(statsPrefix.length));
+    for (const key of await scanKeys(rdi, statsKey(stream)))
+      found.add(key.slice(statsPrefix.length));
     const dlqPrefix = dlqKey('');
-    for (const key of await scan(rdi, dlqKey(stream))) found.add(key.slice(dlqPrefix.length));
+    for (const key of await scanKeys(rdi, dlqKey(stream))) found.add(key.slice(dlqPrefix.length));
   }
   return [...found].sort();
-}
-
-async function scan(rdi: Redis, pattern: string): Promise<string[]> {
-  const keys: string[] = [];
-  let cursor = '0';
-  do {
-    const [next, batch] = await rdi.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
-    keys.push(...batch);
-    cursor = next;
-  } while (cursor !== '0');
-  return keys;
-}
-
-function globEscape(text: string): string {
-  return text.replace(/[*?[\]\\]/g, (c) => `\\${c}`);
 }

@@ -5,7 +5,7 @@ import { findJava } from '../../debezium-config/launch-find-java.ts';
 import { installDebezium } from '../../debezium-config/launch-install.ts';
 import { propertyValue } from '../../debezium-config/launch-properties.ts';
 import { startDebeziumServer, type DebeziumProcess } from '../../debezium-config/launch.ts';
-import { freePort } from './free-port.ts';
+import { freePort } from '../../common/free-port.ts';
 import type { ProcessRegistry } from './process-registry.ts';
 
 export interface HarnessDebeziumOptions {

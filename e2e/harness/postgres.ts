@@ -4,7 +4,7 @@
 import { readdir, readFile, appendFile, chown, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runCommand, runCommandRaw } from '../../debezium-config/launch-run-command.ts';
-import { freePort } from './free-port.ts';
+import { freePort } from '../../common/free-port.ts';
 import type { ProcessRegistry } from './process-registry.ts';
 import { startServerProcess, type ServerProcess } from './server-process.ts';
 

@@ -4,6 +4,7 @@
 import type { Redis } from 'ioredis';
 import type { Client } from 'pg';
 import { isDeepStrictEqual } from 'node:util';
+import { scanKeys } from '../../common/redis-scan.ts';
 
 interface TableShape {
   readonly table: string;
@@ -36,13 +37,7 @@ async function actualRows(
   target: Redis,
   table: string,
 ): Promise<Map<string, Record<string, string>>> {
-  const keys: string[] = [];
-  let cursor = '0';
-  do {
-    const [next, batch] = await target.scan(cursor, 'MATCH', `${table}:*`, 'COUNT', 1000);
-    keys.push(...batch);
-    cursor = next;
-  } while (cursor !== '0');
+  const keys = await scanKeys(target, `${table}:*`);
   const pipeline = target.pipeline();
   for (const key of keys) pipeline.hgetall(key);
   const replies = (await pipeline.exec()) ?? [];

@@ -1,5 +1,5 @@
-// Finds a free TCP port on 127.0.0.1 for a server the harness starts, so that tests never
-// use the machine's default ports and can run beside other instances.
+// Finds a free TCP port on 127.0.0.1 for a server that tests or the operator start, so that
+// the machine's default ports are never used and several instances can run side by side.
 import { createServer } from 'node:net';
 
 // The well-known ports of a machine's own services are never handed out, whatever the OS says.

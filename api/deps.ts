@@ -3,6 +3,7 @@
 
 import type { Redis } from 'ioredis';
 import type { Clock, Logger } from '../processor/ports.ts';
+import type { LoginThrottleSettings } from './auth/login-throttle.ts';
 import type { ConnectionTester } from './net/test-connections.ts';
 
 /** Checks a user name and password against the RDI database; false when they are wrong. */
@@ -24,6 +25,8 @@ export interface ApiDeps {
   readonly token: TokenSettings;
   /** Used by dry runs to reach sources and targets; refuses forbidden addresses. */
   readonly testConnections: ConnectionTester;
+  /** Limits on failed logins; the defaults of auth/login-throttle.ts when absent. */
+  readonly loginThrottle?: LoginThrottleSettings;
   /** Reported by GET /api/v2/info. */
   readonly version: string;
 }

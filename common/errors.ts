@@ -32,6 +32,7 @@ export const errorCatalogue = {
   AUTH_TOKEN_INVALID: { status: 401, retryable: false },
   AUTH_TOKEN_EXPIRED: { status: 401, retryable: false },
   AUTH_FAILED: { status: 401, retryable: false },
+  LOGIN_THROTTLED: { status: 429, retryable: true },
   ROUTE_NOT_FOUND: { status: 404, retryable: false },
   PIPELINE_NOT_FOUND: { status: 404, retryable: false },
   PIPELINE_EXISTS: { status: 409, retryable: false },
@@ -61,6 +62,8 @@ export interface SluiceErrorDetails {
   readonly location?: SourceLocation;
   readonly hint?: string;
   readonly cause?: unknown;
+  /** For the API's Retry-After header, when waiting is what helps. */
+  readonly retryAfterSeconds?: number;
 }
 
 export class SluiceError extends Error {
@@ -70,6 +73,7 @@ export class SluiceError extends Error {
   readonly path: string | undefined;
   readonly location: SourceLocation | undefined;
   readonly hint: string | undefined;
+  readonly retryAfterSeconds: number | undefined;
 
   constructor(code: ErrorCode, message: string, details: SluiceErrorDetails = {}) {
     super(
@@ -83,6 +87,7 @@ export class SluiceError extends Error {
     this.path = details.path;
     this.location = details.location;
     this.hint = details.hint;
+    this.retryAfterSeconds = details.retryAfterSeconds;
   }
 }
 

@@ -80,3 +80,8 @@ export const LEADER_LEASE_KEY = 'sluice:operator:lease';
 
 /** Counter of leadership terms in the RDI database; each new term's fencing epoch. */
 export const LEADER_EPOCH_KEY = 'sluice:operator:epoch';
+
+/** Hash counting failed logins of one client (by digest) in a window: `count`, `reset_at`. */
+export function loginFailuresKey(id: string): string {
+  return `sluice:login-failures:${id}`;
+}

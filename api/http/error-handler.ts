@@ -20,6 +20,9 @@ export function installErrorHandler(app: FastifyInstance, logger: Logger): void 
         error: error instanceof Error ? error.message : String(error),
       });
     }
+    if (isSluiceError(error) && error.retryAfterSeconds !== undefined) {
+      void reply.header('retry-after', String(error.retryAfterSeconds));
+    }
     return reply.status(status).send(body);
   });
   app.setNotFoundHandler((request, reply) => {

@@ -1,13 +1,14 @@
 // POST /api/v1/login: the RDI database's user name and password (checked by AUTH on a fresh
 // connection) in exchange for a short-lived token. Same answer for an unknown user and a
-// wrong password.
+// wrong password. Repeated failures from one address are throttled (auth/login-throttle.ts).
 
 import type { FastifyPluginCallbackTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { SluiceError } from '../../common/errors.ts';
+import { createLoginThrottle } from '../auth/login-throttle.ts';
 import { issueToken } from '../auth/token.ts';
 import type { ApiDeps } from '../deps.ts';
-import { errorResponses } from '../schemas/error-body.ts';
+import { ErrorBody, errorResponses } from '../schemas/error-body.ts';
 
 const LoginBody = Type.Object(
   {
@@ -25,6 +26,7 @@ const LoginResult = Type.Object({
 });
 
 export function loginRoutes(deps: ApiDeps): FastifyPluginCallbackTypebox {
+  const throttle = createLoginThrottle(deps.rdi, deps.clock, deps.loginThrottle);
   return (app, _options, done) => {
     app.post(
       '/api/v1/login',
@@ -33,15 +35,18 @@ export function loginRoutes(deps: ApiDeps): FastifyPluginCallbackTypebox {
           tags: ['auth'],
           summary: 'Log in with the RDI database credentials',
           body: LoginBody,
-          response: { 200: LoginResult, ...errorResponses },
+          response: { 200: LoginResult, ...errorResponses, 429: ErrorBody },
         },
       },
       async (request) => {
         const { username, password } = request.body;
+        await throttle.check(username, request.ip);
         if (!(await deps.authenticate(username, password))) {
-          deps.logger.warn('Login refused.', { user: username });
+          await throttle.recordFailure(username, request.ip);
+          deps.logger.warn('Login refused.', { user: username, address: request.ip });
           throw new SluiceError('AUTH_FAILED', 'Wrong user name or password.');
         }
+        await throttle.recordSuccess(username, request.ip);
         const issued = await issueToken(username, deps.token, deps.clock);
         request.user = username;
         return {

@@ -16,6 +16,7 @@ import { startRedis } from '../e2e/harness/redis.ts';
 import { startServerProcess } from '../e2e/harness/server-process.ts';
 import { benchCacheDir, entriesFile } from './bench-paths.ts';
 import { benchReport, type BenchRun, type Environment } from './bench-report.ts';
+import { jsonataJobYaml } from './jsonata-job.ts';
 import { BENCH_TABLES } from './bench-tables.ts';
 import { codeFingerprint } from './code-fingerprint.ts';
 import { startBenchServers } from './bench-servers.ts';
@@ -175,31 +176,10 @@ async function measureOnce(
   }
 }
 
-/**
- * One job per table with three JSONata steps (an add_field, a filter that keeps every row,
- * a map that reshapes the record) and the default output: the cost of the job engine itself.
- */
 async function writeJsonataJobs(jobsDir: string): Promise<void> {
   await mkdir(jobsDir, { recursive: true });
   for (const table of BENCH_TABLES) {
-    const job = [
-      'source:',
-      `  table: ${table.name}`,
-      'transform:',
-      '  - uses: add_field',
-      '    with:',
-      '      field: synced_by',
-      `      expression: "'sluice'"`,
-      '  - uses: filter',
-      '    with:',
-      '      expression: id > 0',
-      '  - uses: map',
-      '    with:',
-      '      expression: |',
-      '        $merge([$, {"id_text": $string(id)}])',
-      '',
-    ].join('\n');
-    await writeFile(join(jobsDir, `${table.name}.yaml`), job);
+    await writeFile(join(jobsDir, `${table.name}.yaml`), jsonataJobYaml(table.name));
   }
 }
 

@@ -1,11 +1,14 @@
 // JSONata expressions (the default language): compiled once, evaluated with JSONata's own
 // guardrails (time, depth, sequence length); $now() and $millis() read the injected clock.
+// Simple expressions run on a synchronous fast path (jsonata-fast.ts) that returns exactly
+// what JSONata would, handing the record to JSONata whenever it cannot be sure.
 
 import jsonata from 'jsonata';
 import { SluiceError } from '../../common/errors.ts';
 import type { CompiledExpression, EvaluationContext, EvaluationLimits } from './expression.ts';
 import { abbreviate, ExpressionSyntaxError } from './expression.ts';
 import type { JobValue } from './job-value.ts';
+import { compileFastJsonata, NOT_HANDLED } from './jsonata-fast.ts';
 
 interface JsonataError {
   readonly code?: string;
@@ -30,21 +33,29 @@ export function compileJsonata(source: string, limits: EvaluationLimits): Compil
     const { message, position } = error as JsonataError;
     throw new ExpressionSyntaxError(message ?? String(error), position);
   }
+  const fast = compileFastJsonata(expression.ast());
+  const slow = async (input: JobValue, context: EvaluationContext): Promise<unknown> => {
+    const bindings = {
+      now: (picture?: string, tz?: string) =>
+        fromMillis.evaluate({}, { ms: context.now, picture, tz }),
+      millis: () => context.now,
+    };
+    try {
+      return (await expression.evaluate(input, bindings)) as unknown;
+    } catch (error) {
+      throw runtimeError(source, error);
+    }
+  };
   return {
     source,
     language: 'jsonata',
-    evaluate: async (input: JobValue, context: EvaluationContext) => {
-      const bindings = {
-        now: (picture?: string, tz?: string) =>
-          fromMillis.evaluate({}, { ms: context.now, picture, tz }),
-        millis: () => context.now,
-      };
-      try {
-        return (await expression.evaluate(input, bindings)) as unknown;
-      } catch (error) {
-        throw runtimeError(source, error);
-      }
-    },
+    evaluate:
+      fast === undefined
+        ? slow
+        : (input: JobValue, context: EvaluationContext) => {
+            const result = fast(input, context.now);
+            return result === NOT_HANDLED ? slow(input, context) : result;
+          },
   };
 }
 

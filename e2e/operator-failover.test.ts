@@ -2,14 +2,13 @@
 // a 3 s lease, under a running workload: kill -9 of the leader's machine (its whole process
 // group), then a leader frozen past its lease (SIGSTOP of the operator and its processor) whose
 // processor resumes first and is refused by a fence. The target must equal the source.
-import { spawn } from 'node:child_process';
-import { open, readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FENCE_KEY, LEADER_LEASE_KEY, pipelineStatusKey } from '../pipeline/redis-keys.ts';
+import { FENCE_KEY, LEADER_LEASE_KEY } from '../pipeline/redis-keys.ts';
 import { setDesiredState } from '../api/store/control-store.ts';
 import { savePipeline } from '../api/store/pipeline-store.ts';
 import { setSecret } from '../api/store/secret-store.ts';
@@ -17,7 +16,15 @@ import { pipelineConfigText } from './harness/pipeline.ts';
 import { startStack, type Stack } from './harness/stack.ts';
 import { useTestContext } from './harness/test-context.ts';
 import { waitFor } from './harness/wait-for.ts';
+import { workloadUntilStopped } from './support/background-workload.ts';
 import { differences } from './support/compare-target.ts';
+import {
+  component,
+  readStatus,
+  startOperator,
+  waitForDataPlane,
+  type OperatorProcess,
+} from './support/operator-process.ts';
 import {
   createWorkload,
   WORKLOAD_SCHEMA,
@@ -25,7 +32,6 @@ import {
   type Workload,
 } from './support/workload.ts';
 
-const OPERATOR_MAIN = join(import.meta.dirname, '..', 'api', 'operator-main.ts');
 const LEASE_MS = 3_000;
 const RENEW_MS = LEASE_MS / 3;
 const PIPELINE = 'default';
@@ -44,68 +50,15 @@ const shapes = [
   { table: 'holdings', keyColumns: ['account_id', 'symbol'] },
 ];
 
-interface OperatorProcess {
-  readonly id: string;
-  readonly pid: number;
-  readonly workDir: string;
-  readonly exited: Promise<void>;
-  running(): boolean;
-}
-
-/** An operator in its own process group, so that a test can freeze or kill its whole tree. */
-async function startOperator(id: string): Promise<OperatorProcess> {
-  const workDir = join(ctx.dir, id);
-  const log = await open(join(ctx.dir, `${id}.log`), 'a');
-  const child = spawn(
-    process.execPath,
-    [
-      OPERATOR_MAIN,
-      ...['--rdi', stack.rdi.url, '--id', id, '--pipeline', PIPELINE],
-      ...['--lease-ms', String(LEASE_MS), '--tick-ms', '250', '--work-dir', workDir],
-      ...['--min-pause-ms', '2000'],
-    ],
-    { detached: true, stdio: ['ignore', log.fd, log.fd], env: process.env },
-  );
-  await log.close();
-  const pid = child.pid;
-  if (pid === undefined) throw new Error(`operator ${id} did not start`);
-  let alive = true;
-  const exited = new Promise<void>((resolve) => {
-    child.once('exit', () => {
-      alive = false;
-      resolve();
-    });
+async function launch(id: string): Promise<OperatorProcess> {
+  const operator = await startOperator(ctx, id, {
+    rdiUrl: stack.rdi.url,
+    pipeline: PIPELINE,
+    leaseMs: LEASE_MS,
+    tickMs: 250,
+    minPauseMs: 2_000,
   });
-  const group = (signal: NodeJS.Signals): void => {
-    try {
-      process.kill(-pid, signal);
-    } catch {
-      // The group is gone.
-    }
-  };
-  ctx.registry.add({
-    name: `operator:${id}`,
-    get pid() {
-      return alive ? pid : undefined;
-    },
-    stop: async () => {
-      group('SIGCONT');
-      if (alive) child.kill('SIGTERM');
-      await exited;
-      // Children orphaned by a kill -9 of the operator alone must not outlive the test.
-      group('SIGKILL');
-    },
-    kill: async () => {
-      group('SIGKILL');
-      await exited;
-    },
-  });
-  const operator = { id, pid, workDir, exited, running: () => alive };
   operators.set(id, operator);
-  await waitFor(`operator ${id} to start`, async () => {
-    if (!alive) throw new Error(`operator ${id} exited`);
-    return (await readFile(join(ctx.dir, `${id}.log`), 'utf8')).includes('Operator started.');
-  });
   return operator;
 }
 
@@ -113,56 +66,6 @@ async function leaseHolder(): Promise<{ holder: string; epoch: number } | undefi
   const lease = await rdi.hgetall(LEADER_LEASE_KEY);
   if (lease.holder === undefined || Number(lease.expires_at) <= Date.now()) return undefined;
   return { holder: lease.holder, epoch: Number(lease.epoch) };
-}
-
-interface ComponentStatus {
-  readonly type: string;
-  readonly state: string;
-  readonly pid?: number;
-}
-
-async function status(): Promise<{
-  phase: string | undefined;
-  operator: string | undefined;
-  components: ComponentStatus[];
-}> {
-  const fields = await rdi.hgetall(pipelineStatusKey(PIPELINE));
-  const components = JSON.parse(fields.components ?? '[]') as ComponentStatus[];
-  return { phase: fields.phase, operator: fields.operator, components };
-}
-
-/** Waits until `id` leads and reports CDC with both children running. */
-async function waitForDataPlane(id: string, timeoutMs = 120_000): Promise<void> {
-  await waitFor(
-    `operator ${id} to run the pipeline in CDC`,
-    async () => {
-      const s = await status();
-      const running = s.components.filter((c) => c.state === 'running').length;
-      if (s.operator === id && s.phase === 'cdc' && running === 2) return true;
-      throw new Error(`status: ${JSON.stringify(s)}`);
-    },
-    { timeoutMs, intervalMs: 250 },
-  );
-}
-
-/** Runs the workload in small steps until `stop()` is called; resolves with the change count. */
-function workloadUntilStopped(): { stop: () => Promise<number> } {
-  const state = { stopping: false };
-  let changes = 0;
-  const running = (async () => {
-    while (!state.stopping) {
-      await workload.run(db, { changes: 40, perTransaction: 10 });
-      changes += 40;
-      await sleep(40);
-    }
-  })();
-  return {
-    stop: async () => {
-      state.stopping = true;
-      await running;
-      return changes;
-    },
-  };
 }
 
 async function waitForTargetEqualsSource(): Promise<void> {
@@ -222,10 +125,10 @@ beforeAll(async () => {
   await setDesiredState(rdi, PIPELINE, 'started', 'e2e', Date.now());
 
   // The first operator becomes the leader; the second stands by.
-  await startOperator('op-a');
+  await launch('op-a');
   await waitFor('op-a to lead', async () => (await leaseHolder())?.holder === 'op-a');
-  await startOperator('op-b');
-  await waitForDataPlane('op-a');
+  await launch('op-b');
+  await waitForDataPlane(rdi, PIPELINE, 'op-a');
   await waitForTargetEqualsSource();
 });
 
@@ -241,7 +144,7 @@ describe('operator failover', () => {
     expect(before?.holder).toBe('op-a');
     const leader = operators.get('op-a');
     if (leader === undefined) throw new Error('no op-a');
-    const writes = workloadUntilStopped();
+    const writes = workloadUntilStopped(workload, db);
     await sleep(1_500);
     // A machine crash: the operator and every child of it die at once.
     process.kill(-leader.pid, 'SIGKILL');
@@ -259,7 +162,7 @@ describe('operator failover', () => {
     expect(after.holder).toBe('op-b');
     expect(after.epoch).toBeGreaterThan(before?.epoch ?? 0);
     expect(takeoverMs).toBeLessThanOrEqual(LEASE_MS + RENEW_MS + 500);
-    await waitForDataPlane('op-b');
+    await waitForDataPlane(rdi, PIPELINE, 'op-b');
     await sleep(2_000);
     const changes = await writes.stop();
     expect(changes).toBeGreaterThan(0);
@@ -268,15 +171,15 @@ describe('operator failover', () => {
   });
 
   it('fences the late writes of a leader frozen past its lease', async () => {
-    await startOperator('op-c');
+    await launch('op-c');
     const leader = operators.get('op-b');
     if (leader === undefined) throw new Error('no op-b');
     const before = await leaseHolder();
     expect(before?.holder).toBe('op-b');
-    const processorPid = (await status()).components.find((c) => c.type === 'processor')?.pid;
+    const processorPid = component(await readStatus(rdi, PIPELINE), 'processor')?.pid;
     if (processorPid === undefined) throw new Error('op-b reports no processor pid');
 
-    const writes = workloadUntilStopped();
+    const writes = workloadUntilStopped(workload, db);
     await sleep(1_000);
     // The leader and its processor freeze (a stalled VM, a long GC pause of both); its
     // Debezium Server keeps running until the new leader ends its replication connection.
@@ -293,7 +196,7 @@ describe('operator failover', () => {
     );
     console.info(`SIGSTOP takeover: ${Date.now() - frozenAt} ms (lease ${LEASE_MS} ms)`);
     expect(after.holder).toBe('op-c');
-    await waitForDataPlane('op-c');
+    await waitForDataPlane(rdi, PIPELINE, 'op-c');
     // The new term has written to the target.
     await waitFor('the new epoch in the target', async () => {
       return Number(await target.get(FENCE_KEY)) === after.epoch;
@@ -318,7 +221,7 @@ describe('operator failover', () => {
     expect(await target.get(FENCE_KEY)).toBe(fenceBefore);
     process.kill(leader.pid, 'SIGCONT');
     await waitFor('the old operator to step down', async () => {
-      const log = await readFile(join(ctx.dir, 'op-b.log'), 'utf8');
+      const log = await readFile(leader.logFile, 'utf8');
       return log.includes('Lost the leadership');
     });
     await sleep(1_000);

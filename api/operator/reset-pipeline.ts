@@ -26,6 +26,8 @@ export interface ResetOptions {
 }
 
 export interface ResetSummary {
+  /** Debezium's offsets and schema history keys that existed (PostgreSQL has no history). */
+  readonly offsetKeys: number;
   readonly streams: number;
   readonly checkpoints: number;
   readonly targetKeys: number;
@@ -36,7 +38,7 @@ export async function resetPipeline(opts: ResetOptions): Promise<ResetSummary> {
   const { rdi, target, pipeline } = opts;
   const prefix = `${STREAM_PREFIX}${pipeline.source.name}.`;
   const streams = await scanKeys(rdi, `${globEscape(prefix)}*`);
-  await rdi.del(DEBEZIUM_OFFSETS_KEY, DEBEZIUM_SCHEMA_HISTORY_KEY);
+  const offsetKeys = await rdi.del(DEBEZIUM_OFFSETS_KEY, DEBEZIUM_SCHEMA_HISTORY_KEY);
   for (const stream of streams) await rdi.unlink(stream, statsKey(stream));
 
   const checkpointFields = (await target.hkeys(CHECKPOINT_KEY)).filter((f) => f.startsWith(prefix));
@@ -56,6 +58,7 @@ export async function resetPipeline(opts: ResetOptions): Promise<ResetSummary> {
       ? await dropSlot(pipeline.source.connection, pipeline.slotName)
       : false;
   const summary = {
+    offsetKeys,
     streams: streams.length,
     checkpoints: checkpointFields.length,
     targetKeys,

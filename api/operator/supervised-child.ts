@@ -1,11 +1,13 @@
 // One supervised child process of the operator (collector or processor): starts it through a
 // launcher, follows it to `running` once it is ready, notices when it exits on its own, and
-// stops or kills it on request. It never restarts by itself: reconcile() decides when.
+// stops or kills it on request. It never restarts by itself: reconcile() decides when, after
+// the backoff that this class logs with each failure.
 
 import type { ChildExit } from '../../debezium-config/launch-child-process.ts';
 import { describeExit } from '../../debezium-config/launch-child-process.ts';
 import type { Clock, Logger } from '../../processor/ports.ts';
 import type { ChildState, ChildView, ComponentName } from './reconcile.ts';
+import { restartDelayMs, type BackoffPolicy } from './restart-backoff.ts';
 
 /** A started process, as a launcher returns it. */
 export interface ChildHandle {
@@ -26,6 +28,7 @@ export interface ComponentReport {
   readonly name: string;
   readonly type: ComponentName;
   readonly state: ChildState | 'paused';
+  /** Starts after it had ended on its own (a pause, stop or deploy is not counted). */
   readonly restarts: number;
   readonly message?: string;
   readonly pid?: number;
@@ -38,10 +41,11 @@ export class SupervisedChild {
   readonly #logger: Logger;
   /** A run at least this long resets the consecutive-failure count. */
   readonly #stableRunMs: number;
+  readonly #backoff: BackoffPolicy;
   #state: ChildState = 'stopped';
   #failures = 0;
   #exitedAt: number | undefined;
-  #starts = 0;
+  #restarts = 0;
   #startedAt = 0;
   #message: string | undefined;
   #handle: ChildHandle | undefined;
@@ -54,12 +58,14 @@ export class SupervisedChild {
     clock: Clock;
     logger: Logger;
     stableRunMs: number;
+    backoff: BackoffPolicy;
   }) {
     this.type = opts.type;
     this.#name = opts.name;
     this.#clock = opts.clock;
     this.#logger = opts.logger;
     this.#stableRunMs = opts.stableRunMs;
+    this.#backoff = opts.backoff;
   }
 
   get state(): ChildState {
@@ -76,7 +82,7 @@ export class SupervisedChild {
       name: this.#name,
       type: this.type,
       state: paused && this.#state !== 'running' ? 'paused' : this.#state,
-      restarts: Math.max(0, this.#starts - 1),
+      restarts: this.#restarts,
       ...(this.#message === undefined ? {} : { message: this.#message }),
       ...(pid === undefined ? {} : { pid }),
     };
@@ -85,8 +91,8 @@ export class SupervisedChild {
   /** Starts the child unless it is already up; the outcome shows in `state`. */
   start(launch: Launcher): void {
     if (this.#state !== 'stopped' && this.#state !== 'exited') return;
+    if (this.#state === 'exited') this.#restarts += 1;
     this.#state = 'starting';
-    this.#starts += 1;
     this.#startedAt = this.#clock.now();
     this.#message = undefined;
     this.#stopping = undefined;
@@ -131,7 +137,10 @@ export class SupervisedChild {
     this.#exitedAt = now;
     this.#state = 'exited';
     this.#message ??= reason;
-    this.#logger.warn(`${this.#name} ${reason}.`, { failures: this.#failures });
+    this.#logger.warn(`${this.#name} ${reason}.`, {
+      failures: this.#failures,
+      restartInMs: restartDelayMs(this.#failures, this.#backoff),
+    });
   }
 
   /** Polite stop (the launcher's grace period, then SIGKILL). Idempotent. */

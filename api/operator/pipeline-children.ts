@@ -1,0 +1,160 @@
+// The pipeline's two supervised children and how they are launched for a term: the processor
+// with the term's epoch and a consumer name of its own, the collector with the term's RDI
+// database user and a metrics port. Also restarts the processor when entries are stranded
+// under an earlier term's consumer (it claims them when it starts).
+
+import type { Redis } from 'ioredis';
+import { freePort } from '../../common/free-port.ts';
+import type { RdiDatabase } from '../../debezium-config/render-properties.ts';
+import type { Clock, Logger } from '../../processor/ports.ts';
+import { launchCollector } from './launch-collector.ts';
+import { launchProcessor } from './launch-processor.ts';
+import type { Term } from './leadership.ts';
+import { streamsWithOrphanedEntries } from './orphaned-entries.ts';
+import type { PreparedPipeline } from './pipeline-workspace.ts';
+import type { BackoffPolicy } from './restart-backoff.ts';
+import { SupervisedChild } from './supervised-child.ts';
+import { urlWithCredentials, type TermUsers } from './term-credentials.ts';
+
+export interface ChildrenOptions {
+  readonly rdi: Redis;
+  /** `redis://…` of the RDI database, handed to the processor. */
+  readonly rdiUrl: string;
+  readonly rdiDb: RdiDatabase;
+  /** The operator's name; the processor's consumer is `<id>-e<epoch>`. */
+  readonly id: string;
+  readonly leaseMs: number;
+  readonly debeziumDir: string;
+  readonly javaPath: string;
+  readonly debeziumHeap: string;
+  /** Fixed port of Debezium's JMX metrics; a free one per start when absent. */
+  readonly metricsPort: number | undefined;
+  readonly backoff: BackoffPolicy;
+  readonly stableRunMs: number;
+  readonly stopGraceMs: number;
+  readonly clock: Clock;
+  readonly logger: Logger;
+}
+
+const ORPHAN_CHECK_MS = 5_000;
+const COLLECTOR_HEALTHY_TIMEOUT_MS = 120_000;
+
+export class PipelineChildren {
+  readonly collector: SupervisedChild;
+  readonly processor: SupervisedChild;
+  readonly #opts: ChildrenOptions;
+  readonly #termUsers: TermUsers;
+  #processorEpoch = 0;
+  #processorConsumer = '';
+  #processorStartedAt = 0;
+  #nextOrphanCheckAt = 0;
+  #metricsUrl: string | undefined;
+
+  constructor(opts: ChildrenOptions, termUsers: TermUsers) {
+    this.#opts = opts;
+    this.#termUsers = termUsers;
+    const child = {
+      clock: opts.clock,
+      logger: opts.logger,
+      stableRunMs: opts.stableRunMs,
+      backoff: opts.backoff,
+    };
+    this.collector = new SupervisedChild({ ...child, type: 'collector', name: 'collector' });
+    this.processor = new SupervisedChild({ ...child, type: 'processor', name: 'processor' });
+  }
+
+  /** Prometheus URL of the latest collector's JMX metrics. */
+  get metricsUrl(): string | undefined {
+    return this.#metricsUrl;
+  }
+
+  /** Both are stopped or have exited. */
+  get down(): boolean {
+    const down = (child: SupervisedChild): boolean =>
+      child.state === 'stopped' || child.state === 'exited';
+    return down(this.collector) && down(this.processor);
+  }
+
+  /** The processor is up with the epoch of an earlier term. */
+  processorEpochStale(term: Term): boolean {
+    const state = this.processor.state;
+    return (state === 'running' || state === 'starting') && this.#processorEpoch !== term.epoch;
+  }
+
+  startProcessor(pipeline: PreparedPipeline, term: Term): void {
+    const opts = this.#opts;
+    this.#processorEpoch = term.epoch;
+    // A new name per term: the new processor claims the entries its predecessor left
+    // pending and removes that consumer from the group.
+    const consumer = `${opts.id}-e${term.epoch}`;
+    this.#processorConsumer = consumer;
+    this.#processorStartedAt = opts.clock.now();
+    this.#nextOrphanCheckAt = opts.clock.now() + opts.leaseMs;
+    this.processor.start(async () =>
+      launchProcessor({
+        pipeline,
+        rdiUrl: urlWithCredentials(opts.rdiUrl, await this.#termUsers.open(term.epoch)),
+        consumer,
+        epoch: term.epoch,
+        stopGraceMs: opts.stopGraceMs,
+      }),
+    );
+  }
+
+  startCollector(pipeline: PreparedPipeline, term: Term): void {
+    const opts = this.#opts;
+    this.collector.start(async () => {
+      const metricsPort = opts.metricsPort ?? (await freePort());
+      this.#metricsUrl = `http://127.0.0.1:${metricsPort}/metrics`;
+      const credentials = await this.#termUsers.open(term.epoch);
+      return launchCollector({
+        pipeline,
+        rdiDb:
+          credentials === undefined
+            ? opts.rdiDb
+            : { ...opts.rdiDb, user: credentials.user, password: credentials.password },
+        distDir: opts.debeziumDir,
+        javaPath: opts.javaPath,
+        heap: opts.debeziumHeap,
+        metricsPort,
+        stopGraceMs: opts.stopGraceMs,
+        healthyTimeoutMs: COLLECTOR_HEALTHY_TIMEOUT_MS,
+        logger: opts.logger,
+      });
+    });
+  }
+
+  /** Polite stop of both (e.g. a new revision of the pipeline). */
+  stop(): void {
+    void this.collector.stop();
+    void this.processor.stop();
+  }
+
+  /** SIGKILL to both at once (the leadership is lost). */
+  kill(): void {
+    void this.collector.kill();
+    void this.processor.kill();
+  }
+
+  /**
+   * A fenced processor of an earlier term may have read entries after its successor started;
+   * they stay pending under its name until the current processor claims them at its start.
+   */
+  async restartProcessorForOrphans(pipeline: PreparedPipeline): Promise<void> {
+    const { clock, rdi, leaseMs, logger } = this.#opts;
+    if (this.processor.state !== 'running') return;
+    if (clock.now() < this.#nextOrphanCheckAt) return;
+    this.#nextOrphanCheckAt = clock.now() + ORPHAN_CHECK_MS;
+    const streams = await streamsWithOrphanedEntries(
+      rdi,
+      pipeline.source.name,
+      this.#processorConsumer,
+      { minMs: leaseMs, maxMs: clock.now() - this.#processorStartedAt },
+    );
+    if (streams.length === 0) return;
+    logger.warn('Entries are pending under an earlier processor: restarting ours to claim them.', {
+      streams,
+    });
+    await this.processor.stop();
+  }
+}

@@ -302,8 +302,29 @@ describe('start, stop, reset', () => {
     expect(stopped.json()).toMatchObject({ desired_state: 'stopped' });
     const reset = await api.call({ method: 'POST', url: '/api/v2/pipelines/default/reset' });
     expect(reset.json()).toMatchObject({ desired_state: 'started', reset_generation: 1 });
-    await api.call({ method: 'POST', url: '/api/v2/pipelines/default/reset' });
-    expect(await api.rdi.hget(pipelineControlKey('default'), 'reset_generation')).toBe('2');
+    expect(await api.rdi.hget(pipelineControlKey('default'), 'reset_target_keys')).toBe('false');
+    const dropping = await api.call({
+      method: 'POST',
+      url: '/api/v2/pipelines/default/reset',
+      payload: { drop_target_keys: true },
+    });
+    expect(dropping.json()).toMatchObject({ reset_generation: 2 });
+    expect(
+      await api.rdi.hmget(pipelineControlKey('default'), 'reset_generation', 'reset_target_keys'),
+    ).toEqual(['2', 'true']);
+    // Each request carries its own choice: a plain reset does not inherit the last one's.
+    await api.call({ method: 'POST', url: '/api/v2/pipelines/default/reset', payload: {} });
+    expect(await api.rdi.hget(pipelineControlKey('default'), 'reset_target_keys')).toBe('false');
+    const invalid = await api.call({
+      method: 'POST',
+      url: '/api/v2/pipelines/default/reset',
+      payload: { drop_target_keys: 'yes' },
+    });
+    expect(invalid.statusCode).toBe(400);
+    expect(invalid.json()).toMatchObject({
+      code: 'REQUEST_INVALID',
+      path: 'body.drop_target_keys',
+    });
     const pipeline = await api.call({ method: 'GET', url: '/api/v2/pipelines/default' });
     expect(pipeline.json()).toMatchObject({ desired_state: 'started' });
   });

@@ -14,16 +14,10 @@ import { connectionTester } from '../api/net/test-connections.ts';
 import { setDesiredState } from '../api/store/control-store.ts';
 import { savePipeline } from '../api/store/pipeline-store.ts';
 import { setSecret } from '../api/store/secret-store.ts';
-import { RESET_TARGET_KEYS_FIELD } from '../api/operator/reset-generation.ts';
 import { RESET_DONE_FIELD } from '../api/operator/status-report.ts';
 import { replicationSlotName } from '../debezium-config/render-source-identity.ts';
 import { systemClock } from '../processor/ports.ts';
-import {
-  BACKPRESSURE_KEY,
-  CHECKPOINT_KEY,
-  DEBEZIUM_OFFSETS_KEY,
-  pipelineControlKey,
-} from '../pipeline/redis-keys.ts';
+import { BACKPRESSURE_KEY, CHECKPOINT_KEY, DEBEZIUM_OFFSETS_KEY } from '../pipeline/redis-keys.ts';
 import { pipelineConfigText } from './harness/pipeline.ts';
 import { startStack, type Stack } from './harness/stack.ts';
 import { useTestContext } from './harness/test-context.ts';
@@ -146,6 +140,7 @@ async function resetThroughApi(): Promise<number> {
       method: 'POST',
       url: `/api/v2/pipelines/${PIPELINE}/reset`,
       headers: { authorization: `Bearer ${token}` },
+      payload: { drop_target_keys: true },
     });
     expect(reply.statusCode).toBe(202);
     return reply.json<{ reset_generation: number }>().reset_generation;
@@ -326,8 +321,6 @@ describe('operator lifecycle', () => {
     expect(await rdi.exists(DEBEZIUM_OFFSETS_KEY)).toBe(1);
     expect((await target.hkeys(CHECKPOINT_KEY)).sort()).toEqual([...STREAMS].sort());
 
-    // The route has no option for the target keys yet: it is a field of the control hash.
-    await rdi.hset(pipelineControlKey(PIPELINE), RESET_TARGET_KEYS_FIELD, 'true');
     const resetGeneration = await resetThroughApi();
     expect(resetGeneration).toBe(1);
     // Changes while the children stop and the reset runs: the new snapshot must include them.

@@ -8,9 +8,7 @@ import type { Logger } from '../../processor/ports.ts';
 import type { PreparedPipeline } from './pipeline-workspace.ts';
 import { resetPipeline, type ResetSummary } from './reset-pipeline.ts';
 import { recordResetDone } from './status-report.ts';
-
-/** Field of the control hash: `true` to also delete the target keys of the source's tables. */
-export const RESET_TARGET_KEYS_FIELD = 'reset_target_keys';
+import { RESET_TARGET_KEYS_FIELD } from '../store/control-store.ts';
 
 export async function resetGeneration(opts: {
   rdi: Redis;

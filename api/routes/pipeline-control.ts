@@ -2,19 +2,32 @@
 // carries them out and reports progress in the pipeline's status.
 
 import type { FastifyPluginCallbackTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
 import { bearerSecurity } from '../auth/require-token.ts';
 import type { ApiDeps } from '../deps.ts';
 import { PipelineParams } from '../schemas/common.ts';
 import { errorResponses } from '../schemas/error-body.ts';
-import { ControlResult } from '../schemas/pipeline.ts';
+import { ControlResult, type ControlResultBody } from '../schemas/pipeline.ts';
 import { requestReset, setDesiredState, type PipelineControl } from '../store/control-store.ts';
 import { readPipeline } from '../store/pipeline-store.ts';
 
 const actions = {
   start: 'Start a pipeline',
   stop: 'Stop a pipeline (offsets and streams are kept)',
-  reset: 'Reset a pipeline: drop offsets, streams and checkpoints, then snapshot again',
 } as const;
+
+const ResetBody = Type.Object(
+  {
+    drop_target_keys: Type.Optional(
+      Type.Boolean({
+        default: false,
+        description:
+          "Also delete the target keys of the pipeline's tables before the new snapshot (keys no source row backs any more go too).",
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
 
 export function pipelineControlRoutes(deps: ApiDeps): FastifyPluginCallbackTypebox {
   const { rdi, clock } = deps;
@@ -35,26 +48,59 @@ export function pipelineControlRoutes(deps: ApiDeps): FastifyPluginCallbackTypeb
           const { name } = request.params;
           await readPipeline(rdi, name);
           const by = request.user ?? 'unknown';
-          const control: PipelineControl =
-            action === 'reset'
-              ? await requestReset(rdi, name, by, clock.now())
-              : await setDesiredState(
-                  rdi,
-                  name,
-                  action === 'start' ? 'started' : 'stopped',
-                  by,
-                  clock.now(),
-                );
-          deps.logger.info(`Pipeline ${action} requested.`, { pipeline: name, user: by });
-          return reply.status(202).send({
+          const control: PipelineControl = await setDesiredState(
+            rdi,
             name,
-            desired_state: control.desired,
-            reset_generation: control.resetGeneration,
-            ...(control.updatedAt === undefined ? {} : { updated_at: control.updatedAt }),
-          });
+            action === 'start' ? 'started' : 'stopped',
+            by,
+            clock.now(),
+          );
+          deps.logger.info(`Pipeline ${action} requested.`, { pipeline: name, user: by });
+          return reply.status(202).send(controlResult(name, control));
         },
       );
     }
+    app.post(
+      '/api/v2/pipelines/:name/reset',
+      {
+        schema: {
+          tags: ['pipelines'],
+          security: bearerSecurity,
+          summary: 'Reset a pipeline: drop offsets, streams and checkpoints, then snapshot again',
+          params: PipelineParams,
+          body: ResetBody,
+          response: { 202: ControlResult, ...errorResponses },
+        },
+        // The body is optional: a reset without one keeps the target keys.
+        preValidation: (request, _reply, next) => {
+          const body: unknown = request.body;
+          if (body === undefined) request.body = {};
+          next();
+        },
+      },
+      async (request, reply) => {
+        const { name } = request.params;
+        await readPipeline(rdi, name);
+        const by = request.user ?? 'unknown';
+        const dropTargetKeys = request.body.drop_target_keys ?? false;
+        const control = await requestReset(rdi, name, by, clock.now(), dropTargetKeys);
+        deps.logger.info('Pipeline reset requested.', {
+          pipeline: name,
+          user: by,
+          dropTargetKeys,
+        });
+        return reply.status(202).send(controlResult(name, control));
+      },
+    );
     done();
+  };
+}
+
+function controlResult(name: string, control: PipelineControl): ControlResultBody {
+  return {
+    name,
+    desired_state: control.desired,
+    reset_generation: control.resetGeneration,
+    ...(control.updatedAt === undefined ? {} : { updated_at: control.updatedAt }),
   };
 }

@@ -92,3 +92,4 @@ export const ControlResult = Type.Object({
   reset_generation: Type.Integer(),
   updated_at: Type.Optional(Type.Integer()),
 });
+export type ControlResultBody = Static<typeof ControlResult>;

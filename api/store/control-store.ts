@@ -35,18 +35,31 @@ export async function setDesiredState(
   return readControl(rdi, name);
 }
 
-/** Records a reset request; the pipeline is started again afterwards (a reset re-snapshots). */
+/** Field of the control hash: `true` when the pending reset also deletes the target keys. */
+export const RESET_TARGET_KEYS_FIELD = 'reset_target_keys';
+
+/**
+ * Records a reset request; the pipeline is started again afterwards (a reset re-snapshots).
+ * Whether this reset also deletes the tables' target keys is written with the same step, so
+ * each request carries its own choice.
+ */
 export async function requestReset(
   rdi: Redis,
   name: string,
   by: string,
   now: number,
+  dropTargetKeys = false,
 ): Promise<PipelineControl> {
   const key = pipelineControlKey(name);
   await rdi
     .multi()
     .hincrby(key, 'reset_generation', 1)
-    .hset(key, { desired: 'started', updated_at: now, updated_by: by })
+    .hset(key, {
+      desired: 'started',
+      [RESET_TARGET_KEYS_FIELD]: String(dropTargetKeys),
+      updated_at: now,
+      updated_by: by,
+    })
     .exec();
   return readControl(rdi, name);
 }

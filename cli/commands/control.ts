@@ -25,7 +25,11 @@ export function registerControlCommands(program: Command, rt: Runtime): void {
     .command('reset')
     .description('reset the pipeline: drop offsets, streams and checkpoints, then snapshot again')
     .option('-y, --yes', 'do not ask for confirmation')
-    .action(async (options: { yes?: boolean }, command: Command) => {
+    .option(
+      '--drop-target-keys',
+      "also delete the target keys of the pipeline's tables before the new snapshot",
+    )
+    .action(async (options: { yes?: boolean; dropTargetKeys?: boolean }, command: Command) => {
       const client = await rt.client(command);
       if (options.yes !== true) {
         if (!rt.io.interactive) {
@@ -42,11 +46,15 @@ export function registerControlCommands(program: Command, rt: Runtime): void {
           return;
         }
       }
-      const result = await client.request('POST', pipelinePath(client, '/reset'));
+      const dropTargetKeys = options.dropTargetKeys === true;
+      const result = await client.request('POST', pipelinePath(client, '/reset'), {
+        drop_target_keys: dropTargetKeys,
+      });
       rt.print(
         command,
         result,
-        () => `Asked the operator to reset pipeline '${client.pipeline}'.\n`,
+        () =>
+          `Asked the operator to reset pipeline '${client.pipeline}'${dropTargetKeys ? ' and delete its target keys' : ''}.\n`,
       );
     });
 }

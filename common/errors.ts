@@ -15,6 +15,7 @@ export const errorCatalogue = {
   ENVELOPE_NO_KEY: { status: 422, retryable: false },
   TARGET_UNAVAILABLE: { status: 503, retryable: true },
   TARGET_WRONGTYPE: { status: 422, retryable: false },
+  TARGET_CROSSSLOT: { status: 422, retryable: false },
   TARGET_OOM: { status: 503, retryable: true },
   TARGET_LOADING: { status: 503, retryable: true },
   TARGET_READONLY: { status: 503, retryable: true },

@@ -196,6 +196,11 @@ export const ProcessorsSchema = Type.Object(
       description: 'Use JSON.MERGE (RedisJSON 2.6+) for the merge strategy.',
       default: true,
     }),
+    type_rendering: Choice(['sluice', 'rdi'], {
+      description:
+        'How dates, times and booleans are written (docs/types.md): `sluice`, exact ISO text; `rdi`, epoch numbers and 1/0 as RDI writes them.',
+      default: 'sluice',
+    }),
     initial_sync_processes: IntegerSetting({
       description: 'Parallel workers during the initial sync.',
       minimum: 1,

@@ -10,6 +10,7 @@ import { SluiceError, type SourceLocation } from '../common/errors.ts';
 import { dottedPath, type ConfigProblem } from './config-problem.ts';
 import { deepFreeze, type DeepReadonly } from './deep-freeze.ts';
 import { resolveEnvReferences, type Environment } from './env-references.ts';
+import { jobConnectionProblems } from './job-connections.ts';
 import { jobRuleProblems } from './job-rules.ts';
 import {
   BlockShape,
@@ -42,8 +43,21 @@ const ShallowSchema = jobFileSchema({
   output: BlockShape(Object.keys(OUTPUT_BLOCKS)),
 });
 
+export interface JobLoadOptions {
+  /**
+   * Names of config.yaml's targets: every `connection` of an output or a lookup must be one of
+   * them. Without it (a job checked on its own, e.g. by `sluice test`) connections are not checked.
+   */
+  readonly targets?: readonly string[];
+}
+
 /** The validated job of `text` (named `file` in messages); throws the first problem in file order. */
-export function parseJobFile(text: string, file: string, env: Environment): JobDefinition {
+export function parseJobFile(
+  text: string,
+  file: string,
+  env: Environment,
+  options: JobLoadOptions = {},
+): JobDefinition {
   const doc = parseYamlDocument(text, file);
   const locate = (path: YamlPath, part?: 'key' | 'value') => doc.locate(path, part);
   const resolved = resolveEnvReferences(doc.value, env);
@@ -64,6 +78,9 @@ export function parseJobFile(text: string, file: string, env: Environment): JobD
     else {
       job = decoded.job;
       problems.push(...jobRuleProblems(job));
+      if (options.targets !== undefined) {
+        problems.push(...jobConnectionProblems(job, options.targets));
+      }
     }
   }
   const errors = sortProblems(problems, locate).map((p) => toError(p.problem, p.location));
@@ -179,14 +196,18 @@ export function isJobTestFile(name: string): boolean {
  * Every job of a pipeline folder (`<dir>/jobs/*.yaml`, or `<dir>/*.yaml` when it has no jobs
  * folder), with the tests of sibling `*.test.yaml` files attached. Rejects two jobs for one table.
  */
-export async function loadJobFolder(dir: string, env: Environment): Promise<JobDefinition[]> {
+export async function loadJobFolder(
+  dir: string,
+  env: Environment,
+  options: JobLoadOptions = {},
+): Promise<JobDefinition[]> {
   const folder = await jobsFolder(dir);
   if (folder === undefined) return [];
   const names = (await readdir(folder)).filter((name) => /\.ya?ml$/.test(name)).sort();
   const jobs: JobDefinition[] = [];
   for (const name of names.filter((n) => !isJobTestFile(n))) {
     const file = join(folder, name);
-    const job = parseJobFile(await readLimited(file), file, env);
+    const job = parseJobFile(await readLimited(file), file, env, options);
     const testName = name.replace(/\.ya?ml$/, '.test.yaml');
     const testFile = join(folder, testName);
     const extra = names.includes(testName)

@@ -5,8 +5,10 @@
 import type { Redis } from 'ioredis';
 import { SluiceError } from '../common/errors.ts';
 import { CHECKPOINT_KEY, FENCE_KEY } from '../pipeline/redis-keys.ts';
+import type { ProcessedEntries } from './process-entries.ts';
 import { classifyRedisError } from './redis-error.ts';
 import { LuaScript } from './script-runner.ts';
+import type { StreamEntry } from './stream-entry.ts';
 import type { WriteOp } from './write-plan.ts';
 import { connectionOf } from './write-plan.ts';
 
@@ -37,7 +39,8 @@ export type ApplyResult =
   | { readonly applied: true; readonly opCount: number; readonly rejected: readonly TargetReject[] }
   | { readonly applied: false; readonly checkpoint: string };
 
-function encodeOp(op: WriteOp, key: string, args: string[]): void {
+/** Appends one op in apply-batch.lua's encoding; `key` is the KEYS index of its key. */
+export function encodeOp(op: WriteOp, key: string, args: string[]): void {
   switch (op.kind) {
     case 'del':
       args.push('D', key);
@@ -106,25 +109,33 @@ export function encodeBatch(batch: BatchToApply): { keys: string[]; args: string
   return { keys, args };
 }
 
-export async function applyBatch(target: Redis, batch: BatchToApply): Promise<ApplyResult> {
+/** Applies the batch to a standalone target (`name`: its key in config.yaml `targets`). */
+export async function applyBatch(
+  target: Redis,
+  batch: BatchToApply,
+  name = 'target',
+): Promise<ApplyResult> {
   const { keys, args } = encodeBatch(batch);
   let reply: unknown;
   try {
     reply = await script.run(target, keys, args);
   } catch (error) {
-    throw classifyRedisError(error, `Writing ${batch.stream} to the target`);
+    throw classifyRedisError(error, `Writing ${batch.stream} to the target '${name}'`);
   }
   const [status, detail, rejects] = reply as [number, number | string, string[] | undefined];
-  if (status === 2) {
-    throw new SluiceError(
-      'TARGET_JSON_MODULE_MISSING',
-      `Writing ${batch.stream} to the target: a job writes JSON, but the target Redis has no RedisJSON module.`,
-      { hint: 'load RedisJSON (Redis Stack or Redis 8) into the target, or write data_type hash' },
-    );
-  }
+  if (status === 2) throw jsonModuleMissing(batch.stream, name);
   if (status === 1)
     return { applied: true, opCount: Number(detail), rejected: toRejects(rejects ?? []) };
   return { applied: false, checkpoint: String(detail) };
+}
+
+/** The error for JSON ops meeting a target without RedisJSON; nothing of the batch was written. */
+export function jsonModuleMissing(stream: string, name: string): SluiceError {
+  return new SluiceError(
+    'TARGET_JSON_MODULE_MISSING',
+    `Writing ${stream} to the target '${name}': a job writes JSON, but the target Redis has no RedisJSON module.`,
+    { hint: 'load RedisJSON (Redis Stack or Redis 8) into the target, or write data_type hash' },
+  );
 }
 
 function toRejects(flat: readonly string[]): TargetReject[] {
@@ -147,6 +158,28 @@ export function targetRejectError(reject: TargetReject): SluiceError {
     `The key '${reject.key}' holds a ${reject.foundType}, but the job writes a ${reject.expectedType} there; the record was not applied.`,
     { hint: 'two jobs or outputs write different data types to one key: give them different keys' },
   );
+}
+
+/**
+ * Records the target refused (e.g. a key of another type) join the batch's rejects, for the
+ * DLQ: once each, even when several targets refused one, and counted as rejected only, not
+ * also as inserted/updated/deleted.
+ */
+export function addTargetRejects(
+  processed: ProcessedEntries,
+  entries: readonly StreamEntry[],
+  rejects: Iterable<TargetReject>,
+): void {
+  const added = new Set<string>();
+  for (const reject of rejects) {
+    const entry = entries.find((e) => e.id === reject.entryId);
+    if (entry === undefined || added.has(entry.id)) continue;
+    added.add(entry.id);
+    processed.rejected.push({ entry, error: targetRejectError(reject) });
+    const outcome = processed.outcomes.get(entry.id);
+    if (outcome !== undefined) processed.counts[outcome] -= 1;
+    processed.outcomes.delete(entry.id);
+  }
 }
 
 /**

@@ -1,5 +1,6 @@
 // The consume loop against two real Redis servers (RDI database and target): pending entries
-// first, ack only after the write, trimming, dead-letter queue, statistics.
+// first, ack only after the write, trimming, dead-letter queue, statistics. Several targets:
+// consumer-targets.integration.test.ts.
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startRedis } from '../e2e/harness/redis.ts';
@@ -17,6 +18,7 @@ import { Processor } from './consumer.ts';
 import { planDefaultJob } from './default-job.ts';
 import type { Logger } from './ports.ts';
 import { systemClock } from './ports.ts';
+import { standaloneWriter } from './target-writer.ts';
 
 const ctx = useTestContext();
 let rdi: Redis;
@@ -74,7 +76,7 @@ function processor(): Processor {
   return new Processor({
     rdi,
     reader,
-    target,
+    targets: [standaloneWriter('target', target)],
     job: planDefaultJob,
     clock: systemClock,
     logger: quiet,
@@ -227,7 +229,7 @@ describe('Target rejects', () => {
     const p = new Processor({
       rdi,
       reader,
-      target,
+      targets: [standaloneWriter('target', target)],
       job: () => ({ ops: [{ kind: 'sadd', key: 'tags', member: '1' }], outcome: 'inserted' }),
       clock: systemClock,
       logger: quiet,

@@ -1,5 +1,5 @@
 // The consume loop: reads change streams through the processor's consumer group (its own
-// pending entries first, then new ones), applies each stream's batch to the target with its
+// pending entries first, then new ones), applies each stream's batch to every target with its
 // checkpoint, and only then acknowledges and trims. One batch in flight at a time, so the
 // processor's memory is bounded by the read batch size.
 
@@ -11,14 +11,16 @@ import type { BatchTimings } from './acknowledge-batch.ts';
 import { queueAcknowledgement } from './acknowledge-batch.ts';
 import type { BackpressureThresholds } from './backpressure.ts';
 import { BackpressureMonitor } from './backpressure-monitor.ts';
-import { applyBatch, readCheckpoints, targetRejectError } from './apply-batch.ts';
-import { isAfter } from './entry-id.ts';
+import type { TargetReject } from './apply-batch.ts';
+import { addTargetRejects } from './apply-batch.ts';
 import type { Clock, Logger } from './ports.ts';
 import type { AsyncJob, ProcessedEntries } from './process-entries.ts';
 import { processEntriesAsync } from './process-entries.ts';
 import type { StreamEntry } from './stream-entry.ts';
 import { toStreamEntry } from './stream-entry.ts';
 import { claimOrphanedEntries, ensureGroup, listChangeStreams } from './stream-discovery.ts';
+import { TargetSet } from './target-set.ts';
+import type { TargetWriter } from './target-writer.ts';
 
 export interface ProcessorSettings {
   readonly consumerName: string;
@@ -40,7 +42,11 @@ export interface ProcessorDeps {
   readonly rdi: Redis;
   /** A second RDI database connection used only for blocking reads. */
   readonly reader: Redis;
-  readonly target: Redis;
+  /**
+   * Every target the pipeline writes to (`target` and the connections jobs name). A batch is
+   * acknowledged only when each of them holds it.
+   */
+  readonly targets: readonly TargetWriter[];
   /** The pipeline's jobs (or the default job): event → write plan, maybe asynchronously. */
   readonly job: AsyncJob;
   readonly clock: Clock;
@@ -61,7 +67,7 @@ export class Processor {
   readonly #streams = new Set<string>();
   /** Streams whose own pending entries have not all been re-read since start or an error. */
   readonly #pendingPhase = new Set<string>();
-  #checkpoints = new Map<string, string>();
+  readonly #targets: TargetSet;
   #nextDiscovery = 0;
   #failure: unknown;
   #unreportedAckMs = 0;
@@ -71,6 +77,7 @@ export class Processor {
 
   constructor(deps: ProcessorDeps) {
     this.#deps = deps;
+    this.#targets = new TargetSet(deps.targets);
     this.#backpressure = new BackpressureMonitor({
       rdi: deps.rdi,
       clock: deps.clock,
@@ -111,9 +118,7 @@ export class Processor {
   async #run(): Promise<void> {
     const { logger } = this.#deps;
     let failures = 0;
-    this.#checkpoints = await readCheckpoints(this.#deps.target).catch(
-      () => new Map<string, string>(),
-    );
+    await this.#targets.loadCheckpoints();
     while (this.#running()) {
       try {
         await this.#step();
@@ -136,7 +141,7 @@ export class Processor {
         await this.#dropPrefetch();
         for (const stream of this.#streams) this.#pendingPhase.add(stream);
         await this.#pause(delay);
-        this.#checkpoints = await readCheckpoints(this.#deps.target).catch(() => this.#checkpoints);
+        await this.#targets.loadCheckpoints();
       }
     }
     await this.#dropPrefetch();
@@ -243,45 +248,35 @@ export class Processor {
 
   /** Applies one stream's entries, retrying transient target faults until done or stopped. */
   async #handle(stream: string, entries: readonly StreamEntry[], readMs: number): Promise<void> {
-    const first = entries[0];
     const last = entries[entries.length - 1];
-    if (!first || !last) return;
+    if (!last) return;
     let attempt = 0;
+    // Records a target refused, kept across retries: a target that applied the batch before
+    // another target failed skips it on the retry, and would not report them again.
+    const refused = new Map<string, TargetReject>();
     for (;;) {
-      const checkpoint = this.#checkpoints.get(stream);
-      const fresh =
-        checkpoint === undefined ? entries : entries.filter((e) => isAfter(e.id, checkpoint));
-      const transformStarted = performance.now();
-      const processed = await processEntriesAsync(fresh, this.#deps.job, stream);
-      const transformMs = performance.now() - transformStarted;
-      const writeStarted = performance.now();
       try {
+        // Entries every target already holds (a replay) are not processed again.
+        const fresh = this.#targets.unapplied(stream, entries);
+        const transformStarted = performance.now();
+        // Inside the try: a lookup whose target is down is a transient target fault too.
+        const processed = await processEntriesAsync(fresh, this.#deps.job, stream);
+        const transformMs = performance.now() - transformStarted;
+        const writeStarted = performance.now();
         if (fresh.length > 0) {
-          const result = await applyBatch(this.#deps.target, {
-            stream,
-            firstId: fresh[0]?.id ?? first.id,
-            lastId: last.id,
-            epoch: this.#deps.settings.epoch,
-            ops: processed.ops,
-            opEntryIds: processed.opEntryIds,
-          });
-          if (!result.applied) {
-            // Another writer (or our previous life) got further: skip what it applied.
-            this.#checkpoints.set(stream, result.checkpoint);
-            continue;
-          }
-          // Records the target refused (e.g. a key of another type) go to the DLQ.
-          for (const reject of result.rejected) {
-            const entry = fresh.find((e) => e.id === reject.entryId);
-            if (entry === undefined) continue;
-            processed.rejected.push({ entry, error: targetRejectError(reject) });
-            // Counted as rejected, not also as inserted/updated/deleted.
-            const outcome = processed.outcomes.get(entry.id);
-            if (outcome !== undefined) processed.counts[outcome] -= 1;
-            processed.outcomes.delete(entry.id);
-          }
-          this.#checkpoints.set(stream, last.id);
+          await this.#targets.apply(
+            {
+              stream,
+              entryIds: fresh.map((e) => e.id),
+              lastId: last.id,
+              epoch: this.#deps.settings.epoch,
+              ops: processed.ops,
+              opEntryIds: processed.opEntryIds,
+            },
+            refused,
+          );
         }
+        addTargetRejects(processed, entries, refused.values());
         const writeMs = performance.now() - writeStarted;
         this.#targetDown = false;
         await this.#acknowledge(stream, entries, processed, { readMs, transformMs, writeMs });

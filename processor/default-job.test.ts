@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ChangeEvent } from './change-event.ts';
 import { UNAVAILABLE } from './change-event.ts';
-import { defaultKey, planDefaultJob, planDefaultJsonJob } from './default-job.ts';
+import { defaultJobFor, defaultKey, planDefaultJob, planDefaultJsonJob } from './default-job.ts';
 
 function event(overrides: Partial<ChangeEvent>): ChangeEvent {
   return {
@@ -72,17 +72,41 @@ describe('default job', () => {
 
   it('writes a JSON document with target_data_type json, big integers exact', () => {
     const plan = planDefaultJsonJob(
-      event({ after: { id: 7, big: 12345678901234567890n, note: null } }),
+      event({ after: { id: 7, big: 9223372036854775807n, note: null } }),
     );
     expect(plan.ops).toEqual([
       {
         kind: 'json-set',
         key: 'customers:id:7',
         path: '$',
-        json: '{"id":7,"big":12345678901234567890,"note":null}',
+        json: '{"id":7,"big":9223372036854775807,"note":null}',
         ensure: [],
       },
     ]);
+  });
+
+  it("renders JSON values by docs/types.md's JSON column", () => {
+    const plan = planDefaultJsonJob(
+      event({
+        after: {
+          id: 7,
+          // Beyond int64 RedisJSON would round a number: a string keeps every digit.
+          unsigned: 18446744073709551615n,
+          nan: Number.NaN,
+          inf: Number.POSITIVE_INFINITY,
+          minus_inf: Number.NEGATIVE_INFINITY,
+          minus_zero: -0,
+          flag: true,
+          day: '2024-02-29',
+          list: [1n, null, 'x'],
+        },
+      }),
+    );
+    expect(plan.ops[0]).toMatchObject({
+      json:
+        '{"id":7,"unsigned":"18446744073709551615","nan":"NaN","inf":"Infinity",' +
+        '"minus_inf":"-Infinity","minus_zero":-0,"flag":true,"day":"2024-02-29","list":[1,null,"x"]}',
+    });
   });
 
   it('merges instead when TOASTed columns were not sent, and deletes on delete', () => {
@@ -93,5 +117,55 @@ describe('default job', () => {
     expect(planDefaultJsonJob(event({ op: 'd', after: null })).ops).toEqual([
       { kind: 'del', key: 'customers:id:7' },
     ]);
+  });
+});
+
+describe('default job with type_rendering: rdi', () => {
+  // Dates, times and timestamps arrive as numbers from the decoder (decodeEnvelope(…, 'rdi')).
+  const rdiRow = { id: 7, active: true, archived: false, born: 1_709_164_800_000, at: 1.5 };
+
+  it('writes booleans as 1 / 0 into hash fields and key parts, numbers as their text', () => {
+    const plan = defaultJobFor(
+      'hash',
+      'rdi',
+    )(event({ key: { id: 7, active: true }, after: rdiRow }));
+    expect(plan.ops).toEqual([
+      {
+        kind: 'hash',
+        key: 'customers:id:7:active:1',
+        fields: [
+          ['id', '7'],
+          ['active', '1'],
+          ['archived', '0'],
+          ['born', '1709164800000'],
+          ['at', '1.5'],
+        ],
+        keep: [],
+      },
+    ]);
+  });
+
+  it('keeps booleans true / false and epoch numbers as numbers in JSON documents', () => {
+    const plan = defaultJobFor('json', 'rdi')(event({ after: rdiRow }));
+    expect(plan.ops).toEqual([
+      {
+        kind: 'json-set',
+        key: 'customers:id:7',
+        path: '$',
+        json: '{"id":7,"active":true,"archived":false,"born":1709164800000,"at":1.5}',
+        ensure: [],
+      },
+    ]);
+  });
+
+  it('is the Sluice rendering with sluice', () => {
+    const e = event({ after: { id: 7, active: true } });
+    expect(defaultJobFor('hash', 'sluice')(e)).toEqual(planDefaultJob(e));
+    expect(planDefaultJob(e).ops[0]).toMatchObject({
+      fields: [
+        ['id', '7'],
+        ['active', 'true'],
+      ],
+    });
   });
 });

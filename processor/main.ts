@@ -1,19 +1,22 @@
 // Entry point of the processor process:
 //   node processor/main.ts --config <pipeline>/config.yaml --rdi redis://host:port
-// Connects to the RDI database and the target named `target`, then runs the consume loop
-// until SIGINT/SIGTERM, draining the batch in flight before exiting.
+// Connects to the RDI database and to every target the pipeline uses (`target` and the
+// connections its jobs name; standalone or Redis Cluster), then runs the consume loop until
+// SIGINT/SIGTERM, draining the batch in flight before exiting.
 
 import { randomUUID } from 'node:crypto';
 import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
+import type { Cluster } from 'ioredis';
 import { Redis } from 'ioredis';
 import { isSluiceError, SluiceError } from '../common/errors.ts';
 import { loadPipelineConfig } from '../pipeline/load-config.ts';
 import { loadJobFolder } from '../pipeline/load-jobs.ts';
 import { Processor } from './consumer.ts';
 import { compileJob } from './jobs/compile-job.ts';
-import { checkJsonModule, connectionsNeedingJson } from './jobs/json-module-check.ts';
+import { connectionsNeedingJson } from './jobs/json-module-check.ts';
 import { createPipelineJob } from './jobs/pipeline-job.ts';
+import { connectPipelineTargets } from './pipeline-targets.ts';
 import { jsonLogger, systemClock } from './ports.ts';
 import { checkRdiDatabase } from './rdi-database-check.ts';
 import { settingsFromConfig } from './settings-from-config.ts';
@@ -29,6 +32,22 @@ function withoutPassword(url: string): string {
   } catch {
     return '(unparsable URL)';
   }
+}
+
+/**
+ * Connection errors are retried by the loop; logs each new one (not every reconnect attempt)
+ * so that refusals such as WRONGPASS after a fence are visible.
+ */
+function watchErrors(name: string, client: Redis | Cluster): void {
+  let last = '';
+  client.on('error', (error: Error) => {
+    if (error.message === last) return;
+    last = error.message;
+    logger.warn('Redis connection error.', { connection: name, error: error.message });
+  });
+  client.on('ready', () => {
+    last = '';
+  });
 }
 
 async function main(): Promise<number> {
@@ -49,71 +68,35 @@ async function main(): Promise<number> {
     dataType: config.processors.target_data_type,
     jsonUpdate: config.processors.json_update_strategy,
   };
-  const jobs = (await loadJobFolder(dirname(values.config), process.env)).map((definition) =>
-    compileJob(definition, { defaults }),
-  );
-  for (const job of jobs) {
-    for (const output of job.outputs) {
-      if (output.connection !== 'target') {
-        throw new SluiceError(
-          'CONFIG_UNSUPPORTED',
-          `Job '${job.name}' writes to connection '${output.connection}'; this processor writes only to 'target' so far.`,
-        );
-      }
-    }
-  }
-  const targetConfig = config.targets.target;
-  if (targetConfig === undefined) {
-    throw new SluiceError('CONFIG_INVALID', "config.yaml has no target named 'target'.", {
-      path: 'targets.target',
-    });
-  }
+  // A job naming a connection that config.yaml does not define is refused here (file:line).
+  const definitions = await loadJobFolder(dirname(values.config), process.env, {
+    targets: Object.keys(config.targets),
+  });
+  const jobs = definitions.map((definition) => compileJob(definition, { defaults }));
   const redisOptions = { maxRetriesPerRequest: 1, lazyConnect: true };
   const rdi = new Redis(values.rdi, redisOptions);
   const reader = new Redis(values.rdi, redisOptions);
-  const { host, port, user, password } = targetConfig.connection;
-  const target = new Redis({
-    host,
-    port,
-    ...(user === undefined ? {} : { username: user }),
-    ...(password === undefined ? {} : { password }),
-    ...redisOptions,
-  });
-  // Connection errors are retried by the loop; log each new one (not every reconnect attempt)
-  // so that refusals such as WRONGPASS after a fence are visible.
-  const connections: [string, Redis][] = [
-    ['rdi', rdi],
-    ['rdi-reader', reader],
-    ['target', target],
-  ];
-  for (const [name, client] of connections) {
-    let last = '';
-    client.on('error', (error: Error) => {
-      if (error.message === last) return;
-      last = error.message;
-      logger.warn('Redis connection error.', { connection: name, error: error.message });
-    });
-    client.on('ready', () => {
-      last = '';
-    });
-  }
-  await Promise.all([rdi.connect(), reader.connect(), target.connect()]);
+  watchErrors('rdi', rdi);
+  watchErrors('rdi-reader', reader);
+  await Promise.all([rdi.connect(), reader.connect()]);
   await checkRdiDatabase(rdi);
-  if (connectionsNeedingJson(jobs).size > 0 || defaults.dataType === 'json') {
-    await checkJsonModule(target);
-  }
+  const targets = await connectPipelineTargets(config, definitions, watchErrors);
+  const needJson = connectionsNeedingJson(jobs);
+  if (defaults.dataType === 'json') needJson.add('target');
+  await targets.checkJson(needJson);
   const job = createPipelineJob(jobs, {
     now: () => systemClock.now(),
     uuid: randomUUID,
     defaultDataType: defaults.dataType,
-    // Lookups read from the target, the only connection so far.
-    lookup: (_connection, command) => target.call(command[0] ?? 'GET', ...command.slice(1)),
+    typeRendering: config.processors.type_rendering,
+    // Each lookup reads from the target its job names.
+    lookup: targets.lookup,
   });
 
   const processor = new Processor({
     rdi,
     reader,
-    target,
+    targets: targets.writers,
     job,
     clock: systemClock,
     logger,
@@ -130,14 +113,15 @@ async function main(): Promise<number> {
   process.once('SIGTERM', stop);
   logger.info('Processor started.', {
     rdi: withoutPassword(values.rdi),
-    target: `${host}:${port}`,
+    targets: targets.summary,
     jobs: jobs.map((j) => j.name),
   });
   await processor.start();
   const failures: string[] = [];
-  for (const client of [reader, rdi, target]) {
+  for (const client of [reader, rdi]) {
     await client.quit().catch((error: unknown) => failures.push(String(error)));
   }
+  failures.push(...(await targets.close()));
   if (failures.length > 0) logger.warn('Some connections did not close cleanly.', { failures });
   return processor.state === 'failed' ? 3 : 0;
 }

@@ -7,12 +7,22 @@ import { isSluiceError, SluiceError as Coded } from '../common/errors.ts';
 import type { ChangeEvent } from './change-event.ts';
 import { decodeEnvelope } from './decode-envelope.ts';
 import type { StreamEntry } from './stream-entry.ts';
+import type { TypeRendering } from './type-rendering.ts';
 import type { EventPlan, Outcome, WriteOp } from './write-plan.ts';
 
-export type Job = (event: ChangeEvent) => EventPlan;
+/**
+ * How a job wants its events decoded (processors.type_rendering; default `sluice`). It travels
+ * with the job because RDI's renderings need the logical types, which only the decoder sees.
+ */
+export interface JobDecoding {
+  readonly typeRendering?: TypeRendering;
+}
+
+export type Job = ((event: ChangeEvent) => EventPlan) & JobDecoding;
 
 /** A job that may need to wait (expressions, lookups); told the stream the event came from. */
-export type AsyncJob = (event: ChangeEvent, stream: string) => EventPlan | Promise<EventPlan>;
+export type AsyncJob = ((event: ChangeEvent, stream: string) => EventPlan | Promise<EventPlan>) &
+  JobDecoding;
 
 export interface Rejected {
   readonly entry: StreamEntry;
@@ -71,11 +81,14 @@ class Collector {
   }
 }
 
-function decode(entry: StreamEntry): ChangeEvent | { error: unknown } | undefined {
+function decode(
+  entry: StreamEntry,
+  rendering: TypeRendering,
+): ChangeEvent | { error: unknown } | undefined {
   // An entry removed from the stream while pending has no fields: nothing to apply.
   if (entry.value === undefined) return undefined;
   try {
-    return decodeEnvelope(entry.key, entry.value);
+    return decodeEnvelope(entry.key, entry.value, rendering);
   } catch (error) {
     return { error };
   }
@@ -83,8 +96,9 @@ function decode(entry: StreamEntry): ChangeEvent | { error: unknown } | undefine
 
 export function processEntries(entries: readonly StreamEntry[], job: Job): ProcessedEntries {
   const collector = new Collector();
+  const rendering = job.typeRendering ?? 'sluice';
   for (const entry of entries) {
-    const event = decode(entry);
+    const event = decode(entry, rendering);
     if (event === undefined || 'error' in event) {
       collector.add(entry, event);
       continue;
@@ -111,10 +125,11 @@ export async function processEntriesAsync(
   stream: string,
 ): Promise<ProcessedEntries> {
   const collector = new Collector();
+  const rendering = job.typeRendering ?? 'sluice';
   for (let start = 0; start < entries.length; start += WINDOW) {
     const window = entries.slice(start, start + WINDOW);
     const settled: (Settled | Promise<Settled>)[] = window.map((entry) => {
-      const event = decode(entry);
+      const event = decode(entry, rendering);
       if (event === undefined || 'error' in event) return event;
       try {
         const plan = job(event, stream);

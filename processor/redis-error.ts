@@ -12,6 +12,14 @@ export function classifyRedisError(error: unknown, what: string): SluiceError {
       return new SluiceError('TARGET_WRONGTYPE', `${what}: a key holds another data type.`, {
         cause: error,
       });
+    case 'CROSSSLOT':
+      // A multi-key command on a Redis Cluster whose keys live in different slots: retrying
+      // cannot help, the command itself must change.
+      return new SluiceError(
+        'TARGET_CROSSSLOT',
+        `${what}: the keys of one command are in different slots of the Redis Cluster.`,
+        { cause: error, hint: 'on a cluster target, give keys of one command a common {hash tag}' },
+      );
     case 'OOM':
       return new SluiceError('TARGET_OOM', `${what}: the Redis server is out of memory.`, {
         cause: error,

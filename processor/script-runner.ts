@@ -3,7 +3,7 @@
 
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 
 export class LuaScript {
   readonly name: string;
@@ -21,8 +21,9 @@ export class LuaScript {
     return new LuaScript(name, readFileSync(url, 'utf8'));
   }
 
+  /** On a Cluster, every key of `keys` must be in one slot (the command goes to its node). */
   async run(
-    redis: Redis,
+    redis: Redis | Cluster,
     keys: readonly string[],
     args: readonly (string | number)[],
   ): Promise<unknown> {

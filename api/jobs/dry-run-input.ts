@@ -6,12 +6,15 @@ import { isSluiceError, SluiceError } from '../../common/errors.ts';
 import type { ChangeEvent, Opcode, Row } from '../../processor/change-event.ts';
 import { decodeEnvelope } from '../../processor/decode-envelope.ts';
 import type { CompiledJob } from '../../processor/jobs/compile-job.ts';
+import type { TypeRendering } from '../../processor/type-rendering.ts';
 
 const OPCODES: ReadonlySet<string> = new Set(['c', 'u', 'd', 'r']);
 
 export interface InputOptions {
   /** Columns that form the key of flat rows; default `id` when the row has one. */
   readonly keyColumns?: readonly string[];
+  /** How Debezium values are decoded (processors.type_rendering); default `sluice`. */
+  readonly typeRendering?: TypeRendering;
 }
 
 type Json = Readonly<Record<string, unknown>>;
@@ -72,7 +75,7 @@ function debeziumValue(
 ): ChangeEvent {
   let event: ChangeEvent;
   try {
-    event = decodeEnvelope(undefined, JSON.stringify(item));
+    event = decodeEnvelope(undefined, JSON.stringify(item), options.typeRendering ?? 'sluice');
   } catch (error) {
     if (!isSluiceError(error)) throw error;
     throw invalid(at, `is not a Debezium change event: ${error.message}`);

@@ -31,12 +31,16 @@ export function compilePipelineJobs(
   texts: Readonly<Record<string, string>>,
   env: Environment,
   defaults: OutputDefaults = DEFAULT_OUTPUT,
+  /** config.yaml's target names: each job's connections must be among them (when given). */
+  targets?: readonly string[],
 ): PipelineJobs {
   const problems: SluiceError[] = [];
   const accepted: JobDefinition[] = [];
   const jobs: CompiledJob[] = [];
   for (const [name, text] of Object.entries(texts).sort(([a], [b]) => a.localeCompare(b))) {
-    const loaded = attempt(problems, () => loadJob(text, jobFileName(name), env, defaults));
+    const loaded = attempt(problems, () =>
+      loadJob(text, jobFileName(name), env, defaults, targets),
+    );
     if (loaded === undefined) continue;
     const unique = attempt(problems, () => {
       checkOneJobPerTable([...accepted, loaded.definition]);
@@ -66,8 +70,9 @@ function loadJob(
   file: string,
   env: Environment,
   defaults: OutputDefaults,
+  targets?: readonly string[],
 ): { definition: JobDefinition; job: CompiledJob } {
-  const definition = parseJobFile(text, file, env);
+  const definition = parseJobFile(text, file, env, targets === undefined ? {} : { targets });
   return { definition, job: compileJob(definition, { defaults }) };
 }
 

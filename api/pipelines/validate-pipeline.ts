@@ -33,7 +33,9 @@ export async function validatePipeline(
   if (!checked.ok) problems.push(...checked.errors.map(problemOf));
   // Jobs compile with the config's output defaults when the config is valid (RDI's otherwise).
   const defaults = outputDefaultsOf(checked.ok ? checked.config.processors : undefined);
-  const jobs = compilePipelineJobs(definition.jobs, options.secrets, defaults);
+  // Every job's connections must be targets of config.yaml (checked when the config is valid).
+  const targets = checked.ok ? Object.keys(checked.config.targets) : undefined;
+  const jobs = compilePipelineJobs(definition.jobs, options.secrets, defaults, targets);
   problems.push(...jobs.problems.map(problemOf));
   if (checked.ok && problems.length === 0 && options.testConnections !== undefined) {
     for (const spec of connectionSpecs(checked.config)) {

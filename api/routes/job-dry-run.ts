@@ -31,13 +31,15 @@ export function jobDryRunRoutes(deps: ApiDeps): FastifyPluginCallbackTypebox {
           },
         },
         async (request) => {
-          const { job, input_data, key_columns, now } = request.body;
+          const { job, input_data, key_columns, now, type_rendering } = request.body;
           const env = redactedEnvironment(await listSecretNames(deps.rdi));
           const compiled = compileRequestJob(job, env);
+          const typeRendering = type_rendering ?? 'sluice';
           const events = dryRunEvents(input_data, compiled, {
             ...(key_columns === undefined ? {} : { keyColumns: key_columns }),
+            typeRendering,
           });
-          const result = await dryRun(compiled, events, { now: now ?? 0 });
+          const result = await dryRun(compiled, events, { now: now ?? 0, typeRendering });
           return { job: compiled.name, ...dryRunView(result) };
         },
       );

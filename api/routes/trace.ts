@@ -74,6 +74,7 @@ export function traceRoutes(deps: ApiDeps): FastifyPluginCallbackTypebox {
         const traced = await traceEntries(entries, {
           jobs: compiled.jobs,
           defaultDataType: processors.target_data_type,
+          typeRendering: processors.type_rendering,
           now: deps.clock.now(),
         });
         return {

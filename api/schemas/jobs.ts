@@ -35,6 +35,12 @@ export const JobDryRunBody = Type.Object(
     now: Type.Optional(
       Type.Integer({ description: 'Milliseconds since the epoch for time functions (default 0).' }),
     ),
+    type_rendering: Type.Optional(
+      Type.Union([Type.Literal('sluice'), Type.Literal('rdi')], {
+        description:
+          "The pipeline's processors.type_rendering (default sluice): how Debezium values are decoded and booleans written into hash fields (docs/types.md).",
+      }),
+    ),
   },
   { additionalProperties: false },
 );

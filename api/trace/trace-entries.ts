@@ -5,11 +5,12 @@
 import { isSluiceError } from '../../common/errors.ts';
 import type { ChangeEvent } from '../../processor/change-event.ts';
 import { decodeEnvelope } from '../../processor/decode-envelope.ts';
-import { planDefaultJob, planDefaultJsonJob } from '../../processor/default-job.ts';
+import { defaultJobFor } from '../../processor/default-job.ts';
 import type { CompiledJob } from '../../processor/jobs/compile-job.ts';
 import { dryRun } from '../../processor/jobs/dry-run.ts';
 import { redisCommands } from '../../processor/jobs/redis-commands.ts';
 import { selectJob, serverNameOf } from '../../processor/jobs/select-job.ts';
+import type { TypeRendering } from '../../processor/type-rendering.ts';
 import { jsonSafe } from '../jobs/json-safe.ts';
 import { recordView, type RecordView } from '../jobs/dry-run-view.ts';
 import type { CapturedEntry } from './capture-entries.ts';
@@ -26,6 +27,8 @@ export interface TracedEntry extends Omit<RecordView, 'input'> {
 export interface TraceSettings {
   readonly jobs: readonly CompiledJob[];
   readonly defaultDataType: 'hash' | 'json';
+  /** processors.type_rendering; default `sluice`. */
+  readonly typeRendering?: TypeRendering;
   readonly now: number;
 }
 
@@ -43,7 +46,7 @@ async function traceEntry(entry: CapturedEntry, settings: TraceSettings): Promis
   let event: ChangeEvent;
   try {
     if (entry.value === undefined) throw new Error('the entry has no value field');
-    event = decodeEnvelope(entry.key, entry.value);
+    event = decodeEnvelope(entry.key, entry.value, settings.typeRendering ?? 'sluice');
   } catch (error) {
     const code = isSluiceError(error) ? error.code : 'ENVELOPE_INVALID';
     const message = error instanceof Error ? error.message : String(error);
@@ -52,7 +55,10 @@ async function traceEntry(entry: CapturedEntry, settings: TraceSettings): Promis
   const view = { ...at, event: jsonSafe(event) };
   const job = selectJob(event, serverNameOf(entry.stream), settings.jobs);
   if (job === undefined) return { ...view, job: 'default', ...defaultJobView(event, settings) };
-  const result = await dryRun(job, [event], { now: settings.now });
+  const result = await dryRun(job, [event], {
+    now: settings.now,
+    typeRendering: settings.typeRendering ?? 'sluice',
+  });
   const detail = result.details[0];
   if (detail === undefined) throw new Error('a dry run returns one detail per input');
   const { outcome, record, commands, error } = recordView(detail);
@@ -69,8 +75,7 @@ async function traceEntry(entry: CapturedEntry, settings: TraceSettings): Promis
 /** What RDI's built-in default job does with the event; a bad event is rejected. */
 function defaultJobView(event: ChangeEvent, settings: TraceSettings): Omit<RecordView, 'input'> {
   try {
-    const plan =
-      settings.defaultDataType === 'json' ? planDefaultJsonJob(event) : planDefaultJob(event);
+    const plan = defaultJobFor(settings.defaultDataType, settings.typeRendering ?? 'sluice')(event);
     return {
       outcome: plan.outcome,
       ...(event.after === null ? {} : { record: jsonSafe(event.after) }),

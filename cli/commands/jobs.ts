@@ -1,12 +1,17 @@
-// Job commands: `test <dir>` runs the job tests of a pipeline folder locally (exit 5 when one
-// fails), `dry-run --job --input` asks the API what a job makes of input records, and
+// Job commands: `test <dir>` runs the job tests of a pipeline folder locally with its
+// processor settings (exit 5 when one fails), `dry-run --job --input` asks the API what a job
+// makes of input records (in the job's pipeline's type rendering), and
 // `list-jobs` / `describe-job <name>` show the deployed jobs.
 
 import { readFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import type { Command } from 'commander';
 import { parse } from 'yaml';
 import { SluiceError } from '../../common/errors.ts';
+import type { Environment } from '../../pipeline/env-references.ts';
+import { loadProcessorsSection, pipelineConfigOf } from '../../pipeline/load-processors.ts';
 import { runJobTests } from '../../processor/jobs/job-tests.ts';
+import { TYPE_RENDERINGS, type TypeRendering } from '../../processor/type-rendering.ts';
 import { renderTable } from '../output.ts';
 import { pipelinePath, type Runtime } from '../runtime.ts';
 import { jobSummary, type JobSummary } from '../job-summary.ts';
@@ -53,21 +58,25 @@ export function registerJobCommands(program: Command, rt: Runtime): void {
       'input records (JSON or YAML): flat rows with an optional `opcode`, or change events',
     )
     .option('--key-columns <columns>', 'comma-separated key columns of flat rows')
-    .action(
-      async (options: { job: string; input: string; keyColumns?: string }, command: Command) => {
-        const job = await readText(options.job);
-        const input: unknown = parse(await readText(options.input));
-        const client = await rt.client(command);
-        const result = (await client.request('POST', '/api/v2/pipelines/jobs/dry-run', {
-          job,
-          input_data: input,
-          ...(options.keyColumns === undefined
-            ? {}
-            : { key_columns: options.keyColumns.split(',').map((c) => c.trim()) }),
-        })) as { details: DryRunDetail[] };
-        rt.print(command, result, () => result.details.map(detailText).join(''));
-      },
-    );
+    .option(
+      '--type-rendering <mode>',
+      "sluice or rdi (default: processors.type_rendering of the job's pipeline folder, else sluice)",
+    )
+    .action(async (options: DryRunOptions, command: Command) => {
+      const job = await readText(options.job);
+      const input: unknown = parse(await readText(options.input));
+      const typeRendering = await dryRunRendering(options, rt.io.env);
+      const client = await rt.client(command);
+      const result = (await client.request('POST', '/api/v2/pipelines/jobs/dry-run', {
+        job,
+        input_data: input,
+        ...(options.keyColumns === undefined
+          ? {}
+          : { key_columns: options.keyColumns.split(',').map((c) => c.trim()) }),
+        type_rendering: typeRendering,
+      })) as { details: DryRunDetail[] };
+      rt.print(command, result, () => result.details.map(detailText).join(''));
+    });
 
   program
     .command('list-jobs')
@@ -101,6 +110,34 @@ export function registerJobCommands(program: Command, rt: Runtime): void {
       const summary = jobSummary(name, text);
       rt.print(command, { ...summary, yaml: text }, () => describeText(summary, text));
     });
+}
+
+interface DryRunOptions {
+  readonly job: string;
+  readonly input: string;
+  readonly keyColumns?: string;
+  readonly typeRendering?: string;
+}
+
+/**
+ * The type rendering of a dry-run: the option, else the `processors` section of the config.yaml
+ * of the pipeline folder the job file is in (`<folder>/jobs/<job>.yaml` or beside it).
+ */
+async function dryRunRendering(options: DryRunOptions, env: Environment): Promise<TypeRendering> {
+  const chosen = options.typeRendering;
+  if (chosen !== undefined) {
+    const known = TYPE_RENDERINGS.find((mode) => mode === chosen);
+    if (known === undefined) {
+      throw new SluiceError(
+        'REQUEST_INVALID',
+        `--type-rendering must be one of: ${TYPE_RENDERINGS.join(', ')}.`,
+      );
+    }
+    return known;
+  }
+  const config = await pipelineConfigOf(dirname(options.job));
+  if (config === undefined) return 'sluice';
+  return (await loadProcessorsSection(config, env)).type_rendering;
 }
 
 async function deployedJobs(rt: Runtime, command: Command): Promise<Record<string, string>> {

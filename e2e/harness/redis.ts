@@ -20,6 +20,8 @@ export interface RedisOptions {
   readonly policy?: string;
   /** Extra `--name value` pairs, e.g. ['--hz', '100']. */
   readonly extraArgs?: readonly string[];
+  /** Paths of modules to load (`--loadmodule`), e.g. a RedisJSON build. */
+  readonly modules?: readonly string[];
 }
 
 export interface RedisInstance extends ServerProcess {
@@ -40,6 +42,7 @@ export async function startRedis(opts: RedisOptions): Promise<RedisInstance> {
     ...['--maxmemory', opts.maxmemory ?? '0', '--maxmemory-policy', opts.policy ?? 'noeviction'],
     // Lets fault tests slow the server down (DEBUG SLEEP) from a local client.
     ...['--enable-debug-command', 'local'],
+    ...(opts.modules ?? []).flatMap((path) => ['--loadmodule', path]),
     ...(opts.extraArgs ?? []),
   ];
   const server = await startServerProcess({

@@ -8,6 +8,7 @@ import type { DataType, OutputBlock } from '../../pipeline/job-schema.ts';
 import type { YamlPath } from '../../pipeline/yaml-document.ts';
 import type { ChangeEvent } from '../change-event.ts';
 import { defaultKey } from '../default-job.ts';
+import type { TypeRendering } from '../type-rendering.ts';
 import type { WriteOp } from '../write-plan.ts';
 import type { ExpressionSite } from './compile-expression.ts';
 import { compileAt } from './compile-expression.ts';
@@ -81,9 +82,9 @@ export function compileOutput(
     const text = async (expression: CompiledExpression | undefined, what: string) =>
       expression === undefined
         ? undefined
-        : requireText(await run(expression, view, context), what, expression);
+        : requireText(await run(expression, view, context), what, expression, context.rendering);
     const placement: { -readonly [K in keyof Placement]: Placement[K] } = {
-      key: (await text(key, 'key')) ?? defaultKey(event),
+      key: (await text(key, 'key')) ?? defaultKey(event, context.rendering),
     };
     const memberText = await text(member, 'member');
     if (memberText !== undefined) placement.member = memberText;
@@ -105,14 +106,16 @@ export function compileOutput(
       if (view.opcode === 'd') {
         // Streams are append-only: a delete is one more entry, with op_code d.
         const ops =
-          dataType === 'stream' ? [streamAdd(now.key, row, 'd')] : deleteOps(dataType, now);
+          dataType === 'stream'
+            ? [streamAdd(now.key, row, 'd', context.rendering)]
+            : deleteOps(dataType, now);
         return withConnection(ops);
       }
       const ops: WriteOp[] = [];
       if (old !== undefined && (key !== undefined || member !== undefined)) {
         ops.push(...movedOps(dataType, await place(old, event, context, false), now));
       }
-      ops.push(...upsertOps(dataType, now, row, mode, view.opcode));
+      ops.push(...upsertOps(dataType, now, row, mode, view.opcode, context.rendering));
       if (expire !== undefined) {
         const seconds =
           typeof expire === 'number'
@@ -140,9 +143,10 @@ function requireText(
   value: JobValue | undefined,
   what: string,
   expression: CompiledExpression,
+  rendering: TypeRendering,
 ): string {
   if (typeof value === 'string' && value !== '') return value;
-  if (typeof value === 'number' || typeof value === 'boolean') return renderText(value);
+  if (typeof value === 'number' || typeof value === 'boolean') return renderText(value, rendering);
   throw invalid(
     what,
     expression,

@@ -4,18 +4,21 @@
 
 import { isSluiceError } from '../../common/errors.ts';
 import type { ChangeEvent } from '../change-event.ts';
+import type { TypeRendering } from '../type-rendering.ts';
 import { connectionOf } from '../write-plan.ts';
 import type { CompiledJob } from './compile-job.ts';
 import type { JobObject } from './job-value.ts';
 import { redisCommands } from './redis-commands.ts';
 import { runJob } from './run-job.ts';
-import type { LookupPort } from './step.ts';
+import type { LookupPort, StepContext } from './step.ts';
 import { noLookups } from './step.ts';
 
 export interface DryRunOptions {
   readonly now?: number;
   readonly uuid?: () => string;
   readonly lookup?: LookupPort;
+  /** processors.type_rendering of the pipeline (default `sluice`). */
+  readonly typeRendering?: TypeRendering;
 }
 
 export interface DryRunRecord {
@@ -48,7 +51,12 @@ export async function dryRun(
   options: DryRunOptions = {},
 ): Promise<DryRunResult> {
   const evaluation = { now: options.now ?? 0, uuid: options.uuid ?? countingUuid() };
-  const context = { evaluation, limits: job.limits, lookup: options.lookup ?? noLookups };
+  const context: StepContext = {
+    evaluation,
+    limits: job.limits,
+    lookup: options.lookup ?? noLookups,
+    rendering: options.typeRendering ?? 'sluice',
+  };
   const details: DryRunRecord[] = [];
   for (const [input, event] of inputs.entries()) {
     try {

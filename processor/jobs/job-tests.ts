@@ -1,15 +1,19 @@
 // Job tests: runs the test cases of every job of a pipeline folder (a `tests:` list in the job
-// file, or in a sibling `<job>.test.yaml`) through dryRun and reports, per test, where the
-// transformed records, the Redis commands or the rejections differ from the expected ones.
+// file, or in a sibling `<job>.test.yaml`) through dryRun, with the folder's processor
+// settings, and reports, per test, where the transformed records, the Redis commands or the
+// rejections differ from the expected ones.
 
 import { isDeepStrictEqual } from 'node:util';
 import type { DeepReadonly } from '../../pipeline/deep-freeze.ts';
 import type { Environment } from '../../pipeline/env-references.ts';
 import type { TestCase } from '../../pipeline/job-schema.ts';
 import { loadJobFolder } from '../../pipeline/load-jobs.ts';
+import { loadProcessorsSection, pipelineConfigOf } from '../../pipeline/load-processors.ts';
 import type { ChangeEvent, Row } from '../change-event.ts';
+import type { TypeRendering } from '../type-rendering.ts';
 import type { CompiledJob, CompileOptions } from './compile-job.ts';
-import { compileJob } from './compile-job.ts';
+import { compileJob, DEFAULT_OUTPUT } from './compile-job.ts';
+import type { OutputDefaults } from './compile-output.ts';
 import { dryRun } from './dry-run.ts';
 import type { LookupPort } from './step.ts';
 
@@ -32,30 +36,63 @@ export interface JobTestOptions extends CompileOptions {
   readonly env?: Environment;
   /** "Now" for time functions, ms since the epoch (default 0: tests are repeatable). */
   readonly now?: number;
+  /** processors.type_rendering; default: the pipeline's config.yaml, else `sluice`. */
+  readonly typeRendering?: TypeRendering;
 }
 
-/** Loads, compiles and tests every job of `dir` (a pipeline folder or its jobs folder). */
+/**
+ * Loads, compiles and tests every job of `dir` (a pipeline folder or its jobs folder) as the
+ * processor runs them: with the output defaults and the type rendering of the `processors`
+ * section of the folder's config.yaml when it has one (options given here take precedence).
+ */
 export async function runJobTests(
   dir: string,
   options: JobTestOptions = {},
 ): Promise<JobTestReport> {
-  const definitions = await loadJobFolder(dir, options.env ?? {});
+  const env = options.env ?? {};
+  const settings = await folderSettings(dir, env);
+  const compile: CompileOptions = {
+    ...options,
+    defaults: options.defaults ?? settings.defaults,
+  };
+  const rendering = options.typeRendering ?? settings.typeRendering;
+  const definitions = await loadJobFolder(dir, env);
   const results: JobTestResult[] = [];
   for (const definition of definitions) {
-    const job = compileJob(definition, options);
-    for (const test of job.tests) results.push(await runJobTest(job, test, options.now ?? 0));
+    const job = compileJob(definition, compile);
+    for (const test of job.tests) {
+      results.push(await runJobTest(job, test, options.now ?? 0, rendering));
+    }
   }
   const passed = results.filter((r) => r.passed).length;
   return { passed, failed: results.length - passed, results };
+}
+
+/** Output defaults and type rendering of the pipeline folder's config.yaml, if it has one. */
+async function folderSettings(
+  dir: string,
+  env: Environment,
+): Promise<{ defaults: OutputDefaults; typeRendering: TypeRendering }> {
+  const file = await pipelineConfigOf(dir);
+  if (file === undefined) return { defaults: DEFAULT_OUTPUT, typeRendering: 'sluice' };
+  const processors = await loadProcessorsSection(file, env);
+  return {
+    defaults: {
+      dataType: processors.target_data_type,
+      jsonUpdate: processors.json_update_strategy,
+    },
+    typeRendering: processors.type_rendering,
+  };
 }
 
 export async function runJobTest(
   job: CompiledJob,
   test: DeepReadonly<TestCase>,
   now: number,
+  typeRendering: TypeRendering = 'sluice',
 ): Promise<JobTestResult> {
   const events = test.input.map((input) => toEvent(job, input));
-  const result = await dryRun(job, events, { now, lookup: fixtureLookup(test) });
+  const result = await dryRun(job, events, { now, lookup: fixtureLookup(test), typeRendering });
   const diffs: string[] = [];
   const { expect } = test;
   if (expect.records !== undefined)

@@ -4,6 +4,8 @@
 
 import type { CellValue, Row } from '../change-event.ts';
 import { UNAVAILABLE } from '../change-event.ts';
+import { numberText } from '../render-hash-value.ts';
+import type { TypeRendering } from '../type-rendering.ts';
 
 export type JobValue =
   string | number | boolean | null | readonly JobValue[] | { readonly [field: string]: JobValue };
@@ -59,9 +61,36 @@ export function fromExpression(value: unknown): JobValue | undefined {
   return undefined;
 }
 
-/** Text of a non-null value for a hash field, a key part or a stream field. */
-export function renderText(value: Exclude<JobValue, null>): string {
+/**
+ * Text of a non-null value for a hash field, a key part or a stream field, as the default job
+ * writes it (docs/types.md): numbers in their shortest round-trip form (`-0` kept), booleans
+ * `true` / `false`, or `1` / `0` with the `rdi` rendering; objects and lists as JSON text (as
+ * the default job writes arrays).
+ */
+export function renderText(
+  value: Exclude<JobValue, null>,
+  rendering: TypeRendering = 'sluice',
+): string {
   if (typeof value === 'string') return value;
-  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (typeof value === 'number') return numberText(value);
+  if (typeof value === 'boolean') {
+    if (rendering === 'rdi') return value ? '1' : '0';
+    return value ? 'true' : 'false';
+  }
   return JSON.stringify(value);
+}
+
+// JSON.rawJSON (Node 21+) writes text verbatim; TypeScript's lib lacks it.
+const rawJson = (JSON as unknown as { rawJSON: (text: string) => unknown }).rawJSON;
+
+function jsonReplacer(_key: string, value: unknown): unknown {
+  if (typeof value !== 'number') return value;
+  // JSON has no NaN or ±Infinity (JSON.stringify would write null): strings, as docs/types.md.
+  if (!Number.isFinite(value)) return String(value);
+  return Object.is(value, -0) ? rawJson('-0') : value;
+}
+
+/** A document, list or value as JSON text, with docs/types.md's JSON rendering of numbers. */
+export function documentJson(value: JobValue): string {
+  return JSON.stringify(value, jsonReplacer);
 }

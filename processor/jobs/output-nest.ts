@@ -7,8 +7,9 @@ import type { DeepReadonly } from '../../pipeline/deep-freeze.ts';
 import type { RedisWriteOptions } from '../../pipeline/job-schema.ts';
 import type { WriteOp } from '../write-plan.ts';
 import type { CompiledOutput } from './compile-output.ts';
+import type { TypeRendering } from '../type-rendering.ts';
 import type { WriteView } from './job-record.ts';
-import { renderText } from './job-value.ts';
+import { documentJson, renderText } from './job-value.ts';
 import { compileMapping, mapRow } from './output-mapping.ts';
 
 interface EntryPlace {
@@ -26,7 +27,7 @@ export function compileNest(options: DeepReadonly<RedisWriteOptions>): CompiledO
   const mapping = compileMapping(options.mapping);
   const connection = options.connection;
 
-  const place = (view: WriteView): EntryPlace => {
+  const place = (view: WriteView, rendering: TypeRendering): EntryPlace => {
     const parent = view.row[childKey];
     const id = view.row[nest.nesting_key];
     if (parent === undefined || parent === null || id === undefined || id === null) {
@@ -36,9 +37,10 @@ export function compileNest(options: DeepReadonly<RedisWriteOptions>): CompiledO
         `nest needs the field '${missing}' in the child row`,
       );
     }
+    // The parent's key is its default key, whose parts follow the type rendering.
     return {
-      key: `${nest.parent.table}:${nest.parent_key}:${renderText(parent)}`,
-      path: `${nest.path}[${JSON.stringify(renderText(id))}]`,
+      key: `${nest.parent.table}:${nest.parent_key}:${renderText(parent, rendering)}`,
+      path: `${nest.path}[${JSON.stringify(renderText(id, rendering))}]`,
     };
   };
   const withConnection = (ops: WriteOp[]): WriteOp[] =>
@@ -48,18 +50,18 @@ export function compileNest(options: DeepReadonly<RedisWriteOptions>): CompiledO
     connection,
     dataType: 'json',
     movable: true,
-    plan: ({ view, old }) => {
-      const now = place(view);
+    plan: ({ view, old }, context) => {
+      const now = place(view, context.rendering);
       if (view.opcode === 'd')
         return Promise.resolve(withConnection([{ kind: 'json-del', ...now }]));
       const ops: WriteOp[] = [];
       if (old !== undefined) {
-        const before = place(old);
+        const before = place(old, context.rendering);
         if (before.key !== now.key || before.path !== now.path)
           ops.push({ kind: 'json-del', ...before });
       }
       const { document } = mapRow(mapping, view.row, view.unavailable);
-      ops.push({ kind: 'json-set', ...now, json: JSON.stringify(document), ensure });
+      ops.push({ kind: 'json-set', ...now, json: documentJson(document), ensure });
       return Promise.resolve(withConnection(ops));
     },
   };

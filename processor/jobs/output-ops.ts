@@ -3,9 +3,10 @@
 // Pure and synchronous: every expression has already been evaluated.
 
 import type { DataType } from '../../pipeline/job-schema.ts';
+import type { TypeRendering } from '../type-rendering.ts';
 import type { WriteOp } from '../write-plan.ts';
 import type { JobObject, JobValue } from './job-value.ts';
-import { renderText } from './job-value.ts';
+import { documentJson, renderText } from './job-value.ts';
 
 /** Where a record lives in the target: its key, and its member for sets and sorted sets. */
 export interface Placement {
@@ -26,9 +27,11 @@ export interface MappedRow {
 
 export type UpdateMode = 'replace' | 'merge';
 
-function textFields(fields: MappedRow['fields']): [string, string][] {
+function textFields(fields: MappedRow['fields'], rendering: TypeRendering): [string, string][] {
   const out: [string, string][] = [];
-  for (const [name, value] of fields) if (value !== null) out.push([name, renderText(value)]);
+  for (const [name, value] of fields) {
+    if (value !== null) out.push([name, renderText(value, rendering)]);
+  }
   return out;
 }
 
@@ -38,34 +41,40 @@ export function upsertOps(
   row: MappedRow,
   mode: UpdateMode,
   opcode: string,
+  rendering: TypeRendering,
 ): WriteOp[] {
   const { key } = at;
   switch (type) {
     case 'hash':
       if (mode === 'merge') {
         const remove = row.fields.filter(([, value]) => value === null).map(([name]) => name);
-        return [{ kind: 'hash-merge', key, fields: textFields(row.fields), remove }];
+        return [{ kind: 'hash-merge', key, fields: textFields(row.fields, rendering), remove }];
       }
-      return [{ kind: 'hash', key, fields: textFields(row.fields), keep: row.keep }];
+      return [{ kind: 'hash', key, fields: textFields(row.fields, rendering), keep: row.keep }];
     case 'json':
       // Merging also serves a replace that must keep unsent fields: JSON.MERGE leaves them be.
       if (mode === 'merge' || row.keep.length > 0) {
-        return [{ kind: 'json-merge', key, path: '$', json: JSON.stringify(row.document) }];
+        return [{ kind: 'json-merge', key, path: '$', json: documentJson(row.document) }];
       }
-      return [{ kind: 'json-set', key, path: '$', json: JSON.stringify(row.document), ensure: [] }];
+      return [{ kind: 'json-set', key, path: '$', json: documentJson(row.document), ensure: [] }];
     case 'set':
       return [{ kind: 'sadd', key, member: at.member ?? '' }];
     case 'sorted_set':
       return [{ kind: 'zadd', key, score: at.score ?? '0', member: at.member ?? '' }];
     case 'stream':
-      return [streamAdd(key, row, opcode)];
+      return [streamAdd(key, row, opcode, rendering)];
     case 'string':
-      return [{ kind: 'string', key, value: at.value ?? JSON.stringify(row.document) }];
+      return [{ kind: 'string', key, value: at.value ?? documentJson(row.document) }];
   }
 }
 
-export function streamAdd(key: string, row: MappedRow, opcode: string): WriteOp {
-  return { kind: 'xadd', key, fields: [...textFields(row.fields), ['op_code', opcode]] };
+export function streamAdd(
+  key: string,
+  row: MappedRow,
+  opcode: string,
+  rendering: TypeRendering,
+): WriteOp {
+  return { kind: 'xadd', key, fields: [...textFields(row.fields, rendering), ['op_code', opcode]] };
 }
 
 export function deleteOps(type: DataType, at: Placement): WriteOp[] {

@@ -40,6 +40,7 @@ describe('hash', () => {
         evaluation: { now: 0, uuid: () => 'u' },
         limits: j.limits,
         lookup: () => Promise.resolve(null),
+        rendering: 'sluice',
       },
     );
     expect(result.plan.ops).toEqual([

@@ -3,7 +3,8 @@
 // fast); a job with expressions returns a promise, which processEntriesAsync awaits.
 
 import type { ChangeEvent } from '../change-event.ts';
-import { planDefaultJob, planDefaultJsonJob } from '../default-job.ts';
+import { defaultJobFor } from '../default-job.ts';
+import type { TypeRendering } from '../type-rendering.ts';
 import type { EventPlan } from '../write-plan.ts';
 import type { CompiledJob } from './compile-job.ts';
 import type { EvaluationContext } from './expression.ts';
@@ -12,8 +13,16 @@ import { selectJob, serverNameOf } from './select-job.ts';
 import type { LookupPort } from './step.ts';
 import { noLookups } from './step.ts';
 
-/** Called with the event and the name of the stream it came from. */
-export type PipelineJob = (event: ChangeEvent, stream: string) => EventPlan | Promise<EventPlan>;
+/**
+ * Called with the event and the name of the stream it came from. `typeRendering` tells
+ * processEntries how to decode the events it is given (see JobDecoding).
+ */
+export type PipelineJob = ((
+  event: ChangeEvent,
+  stream: string,
+) => EventPlan | Promise<EventPlan>) & {
+  readonly typeRendering: TypeRendering;
+};
 
 export interface PipelineJobPorts {
   /** Current time (ms since the epoch) for $now(), time_delta_*(); read once per event. */
@@ -22,18 +31,24 @@ export interface PipelineJobPorts {
   readonly lookup?: LookupPort;
   /** processors.target_data_type, for tables without a job. */
   readonly defaultDataType?: 'hash' | 'json';
+  /** processors.type_rendering (default `sluice`): decoding, hash fields and keys. */
+  readonly typeRendering?: TypeRendering;
 }
 
 export function createPipelineJob(
   jobs: readonly CompiledJob[],
   ports: PipelineJobPorts,
 ): PipelineJob {
-  const fallback = ports.defaultDataType === 'json' ? planDefaultJsonJob : planDefaultJob;
+  const rendering = ports.typeRendering ?? 'sluice';
+  const fallback = defaultJobFor(ports.defaultDataType ?? 'hash', rendering);
   const lookup = ports.lookup ?? noLookups;
-  return (event, stream) => {
-    const job = selectJob(event, serverNameOf(stream), jobs);
-    if (job === undefined) return fallback(event);
+  const job = (event: ChangeEvent, stream: string): EventPlan | Promise<EventPlan> => {
+    const own = selectJob(event, serverNameOf(stream), jobs);
+    if (own === undefined) return fallback(event);
     const evaluation: EvaluationContext = { now: ports.now(), uuid: ports.uuid };
-    return runJob(job, event, { evaluation, limits: job.limits, lookup }).then((run) => run.plan);
+    return runJob(own, event, { evaluation, limits: own.limits, lookup, rendering }).then(
+      (run) => run.plan,
+    );
   };
+  return Object.assign(job, { typeRendering: rendering });
 }

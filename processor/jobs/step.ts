@@ -1,6 +1,8 @@
 // What a compiled transform step is and what it may use: the evaluation context (injected
-// time and ids), the limits, and the lookup port. Steps are pure apart from the port.
+// time and ids), the limits, the lookup port and the type rendering. Steps are pure apart
+// from the port.
 
+import type { TypeRendering } from '../type-rendering.ts';
 import type { EvaluationContext, EvaluationLimits } from './expression.ts';
 import type { JobObject } from './job-value.ts';
 
@@ -14,6 +16,8 @@ export interface StepContext {
   readonly evaluation: EvaluationContext;
   readonly limits: EvaluationLimits;
   readonly lookup: LookupPort;
+  /** processors.type_rendering: how outputs write booleans into hash fields and keys. */
+  readonly rendering: TypeRendering;
 }
 
 /** A transform step: the new record, or undefined when the record is filtered out. */

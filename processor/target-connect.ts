@@ -1,0 +1,96 @@
+// Connects to one target of config.yaml and finds out what it is: a plain connection asks
+// `INFO cluster`; `cluster_enabled:1` means a Redis Cluster, written through an ioredis Cluster
+// client (cluster-writer.ts), otherwise the atomic standalone writer. No config flag is needed:
+// the server says which it is.
+
+import type { Cluster as ClusterClient } from 'ioredis';
+import { Cluster, Redis } from 'ioredis';
+import { SluiceError } from '../common/errors.ts';
+import type { TargetConfig } from '../pipeline/load-config.ts';
+import { ClusterWriter } from './cluster-writer.ts';
+import type { TargetWriter } from './target-writer.ts';
+import { standaloneWriter } from './target-writer.ts';
+
+export interface ConnectedTarget {
+  readonly writer: TargetWriter;
+  /** A plain connection to the configured address (for module checks); a node of a cluster. */
+  readonly probe: Redis;
+  /** Closes every connection of the target; reports failures instead of throwing. */
+  close(): Promise<string[]>;
+}
+
+export interface ConnectOptions {
+  /** Called with each client before it connects, e.g. to log its connection errors. */
+  readonly watch?: (label: string, client: Redis | ClusterClient) => void;
+}
+
+/** True when the server at the other end of `redis` runs in cluster mode. */
+export async function isClusterNode(redis: Redis): Promise<boolean> {
+  const info = await redis.info('cluster');
+  return /^cluster_enabled:1\s*$/m.test(info);
+}
+
+export async function connectTarget(
+  name: string,
+  config: TargetConfig,
+  options: ConnectOptions = {},
+): Promise<ConnectedTarget> {
+  const { host, port, user, password } = config.connection;
+  const auth = {
+    ...(user === undefined ? {} : { username: user }),
+    ...(password === undefined ? {} : { password }),
+  };
+  // One retry per command, then an error: the consume loop retries with backoff and raises
+  // backpressure, instead of commands queueing without bound in the client.
+  const redisOptions = { maxRetriesPerRequest: 1, ...auth };
+  const probe = new Redis({ host, port, lazyConnect: true, ...redisOptions });
+  options.watch?.(name, probe);
+  const unreachable = (error: unknown): SluiceError =>
+    new SluiceError(
+      'TARGET_UNAVAILABLE',
+      `Cannot reach the target '${name}' at ${host}:${port}: ${String(error)}`,
+      { path: `targets.${name}.connection`, cause: error },
+    );
+  let cluster: boolean;
+  try {
+    await probe.connect();
+    cluster = await isClusterNode(probe);
+  } catch (error) {
+    probe.disconnect();
+    throw unreachable(error);
+  }
+  if (!cluster) {
+    return {
+      writer: standaloneWriter(name, probe),
+      probe,
+      close: () => quitAll([probe]),
+    };
+  }
+  const client = new Cluster([{ host, port }], {
+    lazyConnect: true,
+    // While the cluster is unreachable commands fail at once (and are retried by the loop).
+    enableOfflineQueue: false,
+    redisOptions,
+  });
+  options.watch?.(`${name} (cluster)`, client);
+  try {
+    await client.connect();
+  } catch (error) {
+    client.disconnect();
+    probe.disconnect();
+    throw unreachable(error);
+  }
+  return {
+    writer: new ClusterWriter(name, client),
+    probe,
+    close: () => quitAll([client, probe]),
+  };
+}
+
+async function quitAll(clients: readonly (Redis | ClusterClient)[]): Promise<string[]> {
+  const failures: string[] = [];
+  for (const client of clients) {
+    await client.quit().catch((error: unknown) => failures.push(String(error)));
+  }
+  return failures;
+}

@@ -1,0 +1,49 @@
+// One target Redis as the consume loop sees it: apply a stream's batch (with its checkpoint and
+// the fencing check), read the checkpoints, run a lookup. A standalone Redis applies a batch in
+// one atomic Lua step (apply-batch.lua); a Redis Cluster falls back to cluster-writer.ts.
+
+import type { Redis } from 'ioredis';
+import type { ApplyResult, BatchToApply } from './apply-batch.ts';
+import { applyBatch, readCheckpoints } from './apply-batch.ts';
+import { classifyRedisError } from './redis-error.ts';
+
+/** standalone: effectively-once (atomic with its checkpoint); cluster: idempotent at-least-once. */
+export type TargetMode = 'standalone' | 'cluster';
+
+export interface TargetWriter {
+  /** The key of config.yaml `targets` (jobs name it as `connection`). */
+  readonly name: string;
+  readonly mode: TargetMode;
+  apply(batch: BatchToApply): Promise<ApplyResult>;
+  /** The last applied entry id of every stream, as recorded in this target. */
+  readCheckpoints(): Promise<Map<string, string>>;
+  /** Runs one read-only command of a redis.lookup; a failure is a coded error. */
+  lookup(command: readonly string[]): Promise<unknown>;
+}
+
+export function standaloneWriter(name: string, redis: Redis): TargetWriter {
+  return {
+    name,
+    mode: 'standalone',
+    apply: (batch) => applyBatch(redis, batch, name),
+    readCheckpoints: () => readCheckpoints(redis),
+    lookup: (command) => runLookup(name, command, (cmd, args) => redis.call(cmd, ...args)),
+  };
+}
+
+/**
+ * Runs a lookup and turns a failure into a coded error: WRONGTYPE or CROSSSLOT rejects the
+ * record, a connection fault is TARGET_UNAVAILABLE (retried).
+ */
+export async function runLookup(
+  name: string,
+  command: readonly string[],
+  call: (command: string, args: string[]) => Promise<unknown>,
+): Promise<unknown> {
+  const [head = 'GET', ...args] = command;
+  try {
+    return await call(head, args);
+  } catch (error) {
+    throw classifyRedisError(error, `redis.lookup ${head} on the target '${name}'`);
+  }
+}

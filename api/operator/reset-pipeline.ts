@@ -1,7 +1,8 @@
 // Carries out a reset once both children are stopped: drops Debezium's offsets and schema
 // history, the pipeline's change streams (with their consumer group) and statistics, the
-// streams' checkpoints in the target, optionally the target keys of the pipeline's tables,
-// and the PostgreSQL replication slot. The next start then snapshots every table again.
+// streams' checkpoints in every target, optionally the target keys of the pipeline's tables
+// (in every target), and the PostgreSQL replication slot. The next start then snapshots
+// every table again.
 
 import type { Redis } from 'ioredis';
 import {
@@ -14,18 +15,21 @@ import {
 import type { Logger } from '../../processor/ports.ts';
 import type { PreparedPipeline } from './pipeline-workspace.ts';
 import { dropSlot } from './replication-slot.ts';
+import type { ResetTarget } from './reset-targets.ts';
 import { globEscape, scanKeys } from '../../common/redis-scan.ts';
 
 export interface ResetOptions {
   readonly rdi: Redis;
-  readonly target: Redis;
+  readonly targets: readonly ResetTarget[];
   readonly pipeline: PreparedPipeline;
-  /** Also delete `<table>:*` keys of the source's tables in the target. */
+  /** Also delete `<table>:*` keys of the source's tables in every target. */
   readonly dropTargetKeys: boolean;
   readonly logger: Logger;
 }
 
 export interface ResetSummary {
+  /** The targets whose checkpoints (and, if asked, keys) were cleared. */
+  readonly targets: readonly string[];
   /** Debezium's offsets and schema history keys that existed (PostgreSQL has no history). */
   readonly offsetKeys: number;
   readonly streams: number;
@@ -35,21 +39,26 @@ export interface ResetSummary {
 }
 
 export async function resetPipeline(opts: ResetOptions): Promise<ResetSummary> {
-  const { rdi, target, pipeline } = opts;
+  const { rdi, targets, pipeline } = opts;
   const prefix = `${STREAM_PREFIX}${pipeline.source.name}.`;
   const streams = await scanKeys(rdi, `${globEscape(prefix)}*`);
   const offsetKeys = await rdi.del(DEBEZIUM_OFFSETS_KEY, DEBEZIUM_SCHEMA_HISTORY_KEY);
   for (const stream of streams) await rdi.unlink(stream, statsKey(stream));
 
-  const checkpointFields = (await target.hkeys(CHECKPOINT_KEY)).filter((f) => f.startsWith(prefix));
-  if (checkpointFields.length > 0) await target.hdel(CHECKPOINT_KEY, ...checkpointFields);
-
+  let checkpoints = 0;
   let targetKeys = 0;
-  if (opts.dropTargetKeys) {
-    for (const table of Object.keys(pipeline.config.sources[pipeline.source.name]?.tables ?? {})) {
+  const tables = Object.keys(pipeline.config.sources[pipeline.source.name]?.tables ?? {});
+  for (const target of targets) {
+    const fields = (await target.client.hkeys(CHECKPOINT_KEY)).filter((f) => f.startsWith(prefix));
+    if (fields.length > 0) await target.client.hdel(CHECKPOINT_KEY, ...fields);
+    checkpoints += fields.length;
+    if (!opts.dropTargetKeys) continue;
+    for (const table of tables) {
       const bare = table.split('.').pop() ?? table;
-      for (const key of await scanKeys(target, `${globEscape(bare)}:*`)) {
-        targetKeys += await target.unlink(key);
+      for (const node of target.nodes()) {
+        for (const key of await scanKeys(node, `${globEscape(bare)}:*`)) {
+          targetKeys += await node.unlink(key);
+        }
       }
     }
   }
@@ -58,9 +67,10 @@ export async function resetPipeline(opts: ResetOptions): Promise<ResetSummary> {
       ? await dropSlot(pipeline.source.connection, pipeline.slotName)
       : false;
   const summary = {
+    targets: targets.map((t) => t.name),
     offsetKeys,
     streams: streams.length,
-    checkpoints: checkpointFields.length,
+    checkpoints,
     targetKeys,
     slotDropped,
   };

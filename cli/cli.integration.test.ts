@@ -183,6 +183,12 @@ describe('sluice', () => {
     expect((await sluice('reset')).code).toBe(EXIT.invalid);
     expect((await sluice('reset --yes')).code).toBe(EXIT.ok);
     expect(await api.rdi.hget(pipelineControlKey('default'), 'reset_generation')).toBe('1');
+    expect(await api.rdi.hget(pipelineControlKey('default'), 'reset_target_keys')).toBe('false');
+    const dropping = await sluice('reset --yes --drop-target-keys');
+    expect(dropping.out).toContain('and delete its target keys');
+    expect(
+      await api.rdi.hmget(pipelineControlKey('default'), 'reset_generation', 'reset_target_keys'),
+    ).toEqual(['2', 'true']);
     expect((await sluice('start -p missing')).code).toBe(EXIT.notFound);
   });
 
@@ -205,8 +211,9 @@ describe('sluice', () => {
     expect(status.code).toBe(EXIT.ok);
     expect(status.out).toContain('Phase:        initial sync');
     expect(status.out).toContain(
-      'Snapshot:     [########......................] 1/4 tables, 1200 rows',
+      'Snapshot:     [########......................] 1/4 tables read, 1,200 rows so far',
     );
+    expect(status.out).toContain('Initial sync: 12 rows in the target so far');
     expect(status.out).toMatch(
       /TABLE\s+TOTAL\s+PENDING\s+INSERTED\s+UPDATED\s+DELETED\s+FILTERED\s+REJECTED\s+DLQ\s+LAST ARRIVAL/,
     );

@@ -54,10 +54,44 @@ describe('pipeline phase', () => {
       ),
     );
     expect(phase({ progress: streaming })).toBe('cdc');
+    // A collector that found offsets did not snapshot: no numbers of its own.
+    expect(snapshotReport(streaming, true)).toEqual({ completed: true });
     expect(
       phase({ paused: true, collector: { ...running, state: 'stopped' }, reachedCdc: true }),
     ).toBe('cdc');
     expect(phase({ progress: undefined })).toBe('starting');
+  });
+
+  it('keeps the final numbers of a snapshot this collector completed', () => {
+    const done = collectorProgress(
+      parsePrometheusText(
+        [
+          `debezium_metrics_SnapshotRunning{${labels},} 0.0`,
+          `debezium_metrics_SnapshotCompleted{${labels},} 1.0`,
+          `debezium_metrics_TotalTableCount{${labels},} 4.0`,
+          `debezium_metrics_RemainingTableCount{${labels},} 0.0`,
+          `debezium_metrics_RowsScanned{${labels},table="public.a"} 5000.0`,
+        ].join('\n'),
+      ),
+    );
+    expect(phase({ progress: done })).toBe('cdc');
+    expect(snapshotReport(done, true)).toEqual({
+      completed: true,
+      tables_total: 4,
+      tables_completed: 4,
+      rows_scanned: 5000,
+    });
+  });
+
+  it('reports starting until Debezium snapshots or streams, and initial_sync when paused early', () => {
+    const idle = collectorProgress(
+      parsePrometheusText(`debezium_metrics_SnapshotRunning{${labels},} 0.0`),
+    );
+    expect(phase({ progress: idle })).toBe('starting');
+    expect(snapshotReport(idle, false)).toBeUndefined();
+    expect(phase({ processor: { ...running, state: 'starting' } })).toBe('starting');
+    const stopped = { state: 'stopped', failures: 0, exitedAt: undefined } as const;
+    expect(phase({ paused: true, collector: stopped })).toBe('initial_sync');
   });
 
   it('reports stopping, stopped, resetting and crash loops', () => {

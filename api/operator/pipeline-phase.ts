@@ -1,5 +1,7 @@
 // The phase and snapshot progress the operator reports for a pipeline, derived from the
-// desired state, the children and the collector's own metrics. Pure.
+// desired state, the children and the collector's own metrics. Pure. `cdc` here means that
+// capture streams; the status report keeps `initial_sync` until the processor has applied
+// every snapshot entry (snapshot-sync.ts).
 
 import type { ChildView } from './reconcile.ts';
 
@@ -73,20 +75,32 @@ export function isCdc(progress: CollectorProgress | undefined): boolean {
   return !progress.snapshotRunning && (progress.snapshotCompleted || progress.streamingConnected);
 }
 
-/** The `snapshot` field of the status: progress while it runs, `{completed: true}` after. */
+/**
+ * The operator's snapshot report: progress while Debezium reads the tables, `{completed: true}`
+ * once capture is over, with the final numbers when this collector ran the snapshot itself.
+ * The status report turns it into the snapshot's record (see snapshot-sync.ts).
+ */
 export function snapshotReport(
   progress: CollectorProgress | undefined,
   reachedCdc: boolean,
 ): Record<string, number | boolean> | undefined {
-  if (reachedCdc || isCdc(progress)) return { completed: true };
+  if (reachedCdc || isCdc(progress)) {
+    return progress?.snapshotCompleted === true
+      ? { completed: true, ...snapshotNumbers(progress) }
+      : { completed: true };
+  }
   if (progress === undefined || !progress.snapshotRunning) return undefined;
-  const report: Record<string, number | boolean> = { completed: false };
+  return { completed: false, ...snapshotNumbers(progress) };
+}
+
+function snapshotNumbers(progress: CollectorProgress): Record<string, number> {
+  const numbers: Record<string, number> = {};
   if (progress.tablesTotal !== undefined) {
-    report.tables_total = progress.tablesTotal;
+    numbers.tables_total = progress.tablesTotal;
     if (progress.tablesRemaining !== undefined) {
-      report.tables_completed = Math.max(0, progress.tablesTotal - progress.tablesRemaining);
+      numbers.tables_completed = Math.max(0, progress.tablesTotal - progress.tablesRemaining);
     }
   }
-  if (progress.rowsScanned !== undefined) report.rows_scanned = progress.rowsScanned;
-  return report;
+  if (progress.rowsScanned !== undefined) numbers.rows_scanned = progress.rowsScanned;
+  return numbers;
 }

@@ -40,13 +40,17 @@ export const PipelineStatus = Type.Object({
   desired_state: Type.Union([Type.Literal('started'), Type.Literal('stopped')]),
   reset_generation: Type.Integer(),
   phase: Type.String({
-    description: 'not_running | starting | initial_sync | cdc | stopping | stopped | error',
+    description:
+      'not_running | starting | initial_sync | cdc | stopping | stopped | resetting | error',
   }),
   reported_at: Type.Optional(Type.Integer({ description: 'When the operator last reported.' })),
   components: Type.Array(Component),
   errors: Type.Array(StatusError),
   snapshot: Type.Optional(
-    Type.Unknown({ description: 'Snapshot progress, as the operator reports it.' }),
+    Type.Unknown({
+      description:
+        'The snapshot record: captured (Debezium read every table), completed (every row acknowledged into the target), tables_total, tables_completed, rows_scanned, started_at, captured_at, completed_at.',
+    }),
   ),
   backpressure: Type.Object({
     active: Type.Boolean(),

@@ -113,6 +113,7 @@ export function renderDebeziumProperties(
   const properties = new PropertyWriter();
   sinkProperties(properties, rdiDb);
   sourceProperties(properties, sourceName, source, kind, options);
+  truncateProperties(properties, config);
   storageProperties(properties, rdiDb, kind);
   streamNameProperties(properties, sourceName);
   quarkusProperties(properties, source, options);
@@ -257,6 +258,18 @@ function sourceProperties(
   out.set(src('poll.interval.ms'), literal(options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS));
   // Keep SQL NULLs as nulls: otherwise the JSON converter writes the column's default instead.
   out.set('debezium.format.value.replace.null.with.default', literal(false));
+}
+
+/**
+ * `on_truncate: delete`: Debezium skips truncate events by default (`skipped.operations=t`);
+ * `none` makes it emit them, and the processor removes what the table's rows placed.
+ */
+function truncateProperties(out: PropertyWriter, config: PipelineConfig): void {
+  if (config.processors.on_truncate !== 'delete') return;
+  out.set('debezium.source.skipped.operations', literal('none'));
+  // A truncate event has no key: the sink writes `null.key` (default `default`, not JSON) as
+  // the entry's key; `null` is what the processor reads as "no key".
+  out.set('debezium.sink.redis.null.key', literal('null'));
 }
 
 /**

@@ -201,6 +201,11 @@ export const ProcessorsSchema = Type.Object(
         'How dates, times and booleans are written (docs/types.md): `sluice`, exact ISO text; `rdi`, epoch numbers and 1/0 as RDI writes them.',
       default: 'sluice',
     }),
+    on_truncate: Choice(['ignore', 'delete'], {
+      description:
+        'What a TRUNCATE of a source table does: `ignore` (Debezium skips truncates), or `delete`, which removes every key, member and nested entry the rows of the table placed in the targets (docs/types.md, "Truncate").',
+      default: 'ignore',
+    }),
     initial_sync_processes: IntegerSetting({
       description: 'Parallel workers during the initial sync.',
       minimum: 1,

@@ -80,6 +80,7 @@ describe('parsePipelineConfig', () => {
       json_update_strategy: 'replace',
       use_native_json_merge: true,
       type_rendering: 'sluice',
+      on_truncate: 'ignore',
       initial_sync_processes: 4,
       idle_sleep_time_ms: 200,
       idle_streams_check_interval_ms: 1000,

@@ -29,6 +29,14 @@ export function dlqKey(stream: string): string {
 /** Hash in the target that records, per change stream, the last applied entry id. */
 export const CHECKPOINT_KEY = 'sluice:checkpoints';
 
+/**
+ * Hash in each target: what each source row of `stream` has placed there (the row index,
+ * processor/row-index.ts); field = the row's key columns as JSON.
+ */
+export function rowIndexKey(stream: string): string {
+  return `sluice:rows:${stream}`;
+}
+
 /** String in the target holding the highest fencing epoch that has written to it. */
 export const FENCE_KEY = 'sluice:fence-epoch';
 

@@ -6,6 +6,8 @@
 //   4. the ops of each key are applied by one cluster-key-ops.lua call (atomic per key);
 //   5. the checkpoint is written last, only when every key succeeded.
 // A crash between 4 and 5 replays the batch: see docs/config.md, "Redis Cluster targets".
+// The row index (processor/row-index.ts) is not kept here: its ops are dropped, so moved keys
+// need the change's `before` row and truncates change nothing (docs/jobs.md, "Row index").
 
 import type { Cluster } from 'ioredis';
 import type { SluiceError } from '../common/errors.ts';
@@ -18,6 +20,7 @@ import { classifyRedisError } from './redis-error.ts';
 import { LuaScript } from './script-runner.ts';
 import type { TargetWriter } from './target-writer.ts';
 import { runLookup } from './target-writer.ts';
+import type { WriteOp } from './write-plan.ts';
 
 const fenceScript = LuaScript.fromFile(new URL('./lua/cluster-fence.lua', import.meta.url));
 const keyOpsScript = LuaScript.fromFile(new URL('./lua/cluster-key-ops.lua', import.meta.url));
@@ -53,7 +56,8 @@ export class ClusterWriter implements TargetWriter {
     return runLookup(this.name, command, (cmd, args) => this.#cluster.call(cmd, ...args));
   }
 
-  async #apply(batch: BatchToApply): Promise<ApplyResult> {
+  async #apply(indexed: BatchToApply): Promise<ApplyResult> {
+    const batch = withoutRowIndex(indexed);
     const cluster = this.#cluster;
     const [, checkpoint] = await Promise.all([
       fenceScript.run(cluster, [FENCE_KEY], [batch.epoch]),
@@ -112,4 +116,22 @@ export class ClusterWriter implements TargetWriter {
     this.#hasJson = Array.isArray(reply) && Boolean(reply[0]);
     return this.#hasJson;
   }
+}
+
+/** The batch without row-index bookkeeping, which one cluster script could not keep atomic. */
+function withoutRowIndex(batch: BatchToApply): BatchToApply {
+  const indexOp = (op: WriteOp) =>
+    op.kind === 'row-index' || op.kind === 'truncate' || op.unlessIndexed === true;
+  if (!batch.ops.some(indexOp)) return batch;
+  const keep = batch.ops.map((op) => op.kind !== 'row-index' && op.kind !== 'truncate');
+  const opEntryIds = batch.opEntryIds?.filter((_, i) => keep[i]);
+  // Without an index, the deletes planned for rows it does not know always apply.
+  const ops = batch.ops
+    .filter((_, i) => keep[i])
+    .map((op) => (op.unlessIndexed === true ? { ...op, unlessIndexed: false } : op));
+  return {
+    ...batch,
+    ops,
+    ...(opEntryIds === undefined ? {} : { opEntryIds }),
+  };
 }

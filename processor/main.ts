@@ -89,6 +89,7 @@ async function main(): Promise<number> {
     uuid: randomUUID,
     defaultDataType: defaults.dataType,
     typeRendering: config.processors.type_rendering,
+    onTruncate: config.processors.on_truncate,
     // Each lookup reads from the target its job names.
     lookup: targets.lookup,
   });

@@ -114,6 +114,15 @@ export class TargetSet {
         ops: mine.ops,
         opEntryIds: mine.opEntryIds,
       });
+      if (result.applied === 'partial') {
+        // A truncate is under way in this target: send what is left until it is done.
+        if (result.checkpoint === undefined) checkpoints.delete(batch.stream);
+        else checkpoints.set(batch.stream, result.checkpoint);
+        for (const reject of result.rejected) {
+          if (!rejects.has(reject.entryId)) rejects.set(reject.entryId, reject);
+        }
+        continue;
+      }
       if (!result.applied) {
         // Our previous life (or another writer) got further in this target: skip that part.
         checkpoints.set(batch.stream, result.checkpoint);

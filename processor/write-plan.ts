@@ -4,6 +4,12 @@
 interface OpBase {
   /** Target connection (a key of config.yaml `targets`); absent means `target`. */
   readonly connection?: string;
+  /**
+   * Applied only when the row index does not know the record's row (a row written before its
+   * table was indexed, or a target that keeps no index): a delete planned from a `before` row
+   * that may hold Debezium's defaults instead of the real values.
+   */
+  readonly unlessIndexed?: boolean;
 }
 
 export interface HashWrite extends OpBase {
@@ -98,7 +104,32 @@ export interface Expire extends OpBase {
   readonly seconds: number;
 }
 
+/**
+ * Row index (processor/row-index.ts): the ops that follow it, up to the next record or row-index
+ * op of the batch, are everything the source row `row` places in this target now. The apply
+ * step removes what the row placed before and no longer places (all of it when `deleted`) and
+ * records the new placements in the hash `key` (`sluice:rows:<stream>`), in the same atomic step.
+ */
+export interface RowIndex extends OpBase {
+  readonly kind: 'row-index';
+  readonly key: string;
+  /** The row's identity: canonical JSON of its key columns. */
+  readonly row: string;
+  /** The row is gone: everything it placed is removed, then its index entry. */
+  readonly deleted: boolean;
+}
+
+/** A truncate (on_truncate: delete): removes everything the rows of index `key` placed. */
+export interface Truncate extends OpBase {
+  readonly kind: 'truncate';
+  readonly key: string;
+  /** Rows removed per script call (default TRUNCATE_CHUNK of apply-batch.ts). */
+  readonly chunk?: number;
+}
+
 export type WriteOp =
+  | RowIndex
+  | Truncate
   | HashWrite
   | HashMerge
   | KeyDelete

@@ -8,7 +8,12 @@ import { startRedisCluster } from '../../e2e/harness/redis-cluster.ts';
 import { startRedis } from '../../e2e/harness/redis.ts';
 import { useTestContext } from '../../e2e/harness/test-context.ts';
 import { parsePipelineConfig } from '../../pipeline/load-config.ts';
-import { CHECKPOINT_KEY, DEBEZIUM_OFFSETS_KEY, statsKey } from '../../pipeline/redis-keys.ts';
+import {
+  CHECKPOINT_KEY,
+  DEBEZIUM_OFFSETS_KEY,
+  rowIndexKey,
+  statsKey,
+} from '../../pipeline/redis-keys.ts';
 import type { PreparedPipeline } from './pipeline-workspace.ts';
 import { resetPipeline } from './reset-pipeline.ts';
 import { connectResetTargets } from './reset-targets.ts';
@@ -85,6 +90,7 @@ async function seed(): Promise<void> {
       await client.hset(`orders:id:${id}`, 'id', id);
     }
     await client.set('unrelated', 'kept');
+    await client.hset(rowIndexKey(STREAMS[0] ?? ''), '{"id":"1"}', '[["k","customers:id:1"]]');
   }
 }
 
@@ -110,6 +116,7 @@ describe('resetPipeline', () => {
     for (const client of [standalone, cluster]) {
       expect(await client.hgetall(CHECKPOINT_KEY)).toEqual({ 'data:other.x.y': '3-0' });
       expect(await client.exists('customers:id:1')).toBe(1);
+      expect(await client.exists(rowIndexKey(STREAMS[0] ?? ''))).toBe(0);
       expect(await client.exists('orders:id:20')).toBe(1);
     }
   });

@@ -1,6 +1,6 @@
 // Carries out a reset once both children are stopped: drops Debezium's offsets and schema
 // history, the pipeline's change streams (with their consumer group) and statistics, the
-// streams' checkpoints in every target, optionally the target keys of the pipeline's tables
+// streams' checkpoints and row indexes in every target, optionally the target keys of the pipeline's tables
 // (in every target), and the PostgreSQL replication slot. The next start then snapshots
 // every table again.
 
@@ -9,6 +9,7 @@ import {
   CHECKPOINT_KEY,
   DEBEZIUM_OFFSETS_KEY,
   DEBEZIUM_SCHEMA_HISTORY_KEY,
+  rowIndexKey,
   STREAM_PREFIX,
   statsKey,
 } from '../../pipeline/redis-keys.ts';
@@ -52,6 +53,10 @@ export async function resetPipeline(opts: ResetOptions): Promise<ResetSummary> {
     const fields = (await target.client.hkeys(CHECKPOINT_KEY)).filter((f) => f.startsWith(prefix));
     if (fields.length > 0) await target.client.hdel(CHECKPOINT_KEY, ...fields);
     checkpoints += fields.length;
+    // The row index describes what the old snapshot placed: it goes with the checkpoints.
+    for (const stream of new Set([...fields, ...streams])) {
+      await target.client.unlink(rowIndexKey(stream));
+    }
     if (!opts.dropTargetKeys) continue;
     for (const table of tables) {
       const bare = table.split('.').pop() ?? table;

@@ -4,6 +4,8 @@
 
 import type { ChangeEvent } from '../change-event.ts';
 import { defaultJobFor } from '../default-job.ts';
+import type { IndexedTable, OnTruncate } from '../row-index.ts';
+import { withRowIndex } from '../row-index.ts';
 import type { TypeRendering } from '../type-rendering.ts';
 import type { EventPlan } from '../write-plan.ts';
 import type { CompiledJob } from './compile-job.ts';
@@ -33,6 +35,17 @@ export interface PipelineJobPorts {
   readonly defaultDataType?: 'hash' | 'json';
   /** processors.type_rendering (default `sluice`): decoding, hash fields and keys. */
   readonly typeRendering?: TypeRendering;
+  /** processors.on_truncate (default `ignore`); `delete` also indexes every table's rows. */
+  readonly onTruncate?: OnTruncate;
+}
+
+/** Whether (and where) a job's rows are indexed: see processor/row-index.ts. */
+export function indexedTable(job: CompiledJob | undefined, onTruncate: OnTruncate): IndexedTable {
+  if (job === undefined)
+    return { indexed: onTruncate === 'delete', connections: ['target'], onTruncate };
+  const connections = [...new Set(job.outputs.map((output) => output.connection))];
+  const indexed = onTruncate === 'delete' || job.outputs.some((output) => output.movable);
+  return { indexed, connections, onTruncate };
 }
 
 export function createPipelineJob(
@@ -42,12 +55,20 @@ export function createPipelineJob(
   const rendering = ports.typeRendering ?? 'sluice';
   const fallback = defaultJobFor(ports.defaultDataType ?? 'hash', rendering);
   const lookup = ports.lookup ?? noLookups;
+  const onTruncate = ports.onTruncate ?? 'ignore';
+  const tables = new Map(jobs.map((job) => [job, indexedTable(job, onTruncate)]));
+  const defaultTable = indexedTable(undefined, onTruncate);
   const job = (event: ChangeEvent, stream: string): EventPlan | Promise<EventPlan> => {
     const own = selectJob(event, serverNameOf(stream), jobs);
-    if (own === undefined) return fallback(event);
+    if (own === undefined) {
+      const plan = fallback(event);
+      return defaultTable.indexed ? withRowIndex(plan, event, stream, defaultTable) : plan;
+    }
+    const table = tables.get(own) ?? defaultTable;
     const evaluation: EvaluationContext = { now: ports.now(), uuid: ports.uuid };
-    return runJob(own, event, { evaluation, limits: own.limits, lookup, rendering }).then(
-      (run) => run.plan,
+    const context = { evaluation, limits: own.limits, lookup, rendering, rowIndex: table.indexed };
+    return runJob(own, event, context).then((run) =>
+      table.indexed || event.op === 't' ? withRowIndex(run.plan, event, stream, table) : run.plan,
     );
   };
   return Object.assign(job, { typeRendering: rendering });

@@ -7,6 +7,19 @@ export function redisCommands(op: WriteOp): string[][] {
   const pairs = (fields: readonly (readonly [string, string])[]) =>
     fields.flatMap(([f, v]) => [f, v]);
   switch (op.kind) {
+    case 'row-index':
+      // Bookkeeping of apply-batch.lua (docs/jobs.md, "Row index"): which keys, members and
+      // nested entries the row placed, and their removal once it no longer places them.
+      return [
+        [
+          'HSET',
+          op.key,
+          op.row,
+          op.deleted ? '(deleted: remove what the row placed)' : '(placements)',
+        ],
+      ];
+    case 'truncate':
+      return [['TRUNCATE-ROWS', op.key]];
     case 'del':
       return [['DEL', op.key]];
     case 'hash': {

@@ -1,6 +1,7 @@
 // Runs a compiled job on one change event: build the record, apply the steps, plan every
 // output. Pure apart from the injected lookup port: (event, job, context) → transformed
-// record + write plan. An update whose key may have moved also runs on the `before` row.
+// record + write plan. An update whose key may have moved also runs on the `before` row (when
+// the change has none, the row index in the target removes what moved: processor/row-index.ts).
 
 import type { ChangeEvent } from '../change-event.ts';
 import { SluiceError } from '../../common/errors.ts';
@@ -67,7 +68,25 @@ export async function runJob(
     const before = await transform(job, eventRecord(event, job.rowFormat, 'before'), context);
     if (before !== undefined) old = toView(job, before, op);
   }
+  // With the row index, a delete removes what the row placed from the index. A delete's
+  // `before` may hold only the key, with Debezium's defaults ('' or 0) in the other columns
+  // (PostgreSQL without REPLICA IDENTITY FULL), so the removals computed from it for outputs
+  // placed by content apply only where the index does not know the row (unlessIndexed), and
+  // one that cannot be computed is left to the index. Streams still log the delete.
+  const byIndex = context.rowIndex === true && event.op === 'd' && view.opcode === 'd';
   const ops: WriteOp[] = [];
-  for (const output of job.outputs) ops.push(...(await output.plan({ event, view, old }, context)));
+  for (const output of job.outputs) {
+    if (!byIndex || !output.movable || output.dataType === 'stream') {
+      ops.push(...(await output.plan({ event, view, old }, context)));
+      continue;
+    }
+    let planned: WriteOp[] = [];
+    try {
+      planned = await output.plan({ event, view, old }, context);
+    } catch {
+      // The key or member cannot be computed from this `before`: the index knows it.
+    }
+    for (const op of planned) ops.push({ ...op, unlessIndexed: true });
+  }
   return { record: transformed.data, plan: { ops, outcome: OUTCOMES[view.opcode] } };
 }

@@ -18,6 +18,11 @@ export interface StepContext {
   readonly lookup: LookupPort;
   /** processors.type_rendering: how outputs write booleans into hash fields and keys. */
   readonly rendering: TypeRendering;
+  /**
+   * The job's rows are indexed in the target (processor/row-index.ts): a delete that carries
+   * only the key leaves outputs placed by the row's content to the index.
+   */
+  readonly rowIndex?: boolean;
 }
 
 /** A transform step: the new record, or undefined when the record is filtered out. */

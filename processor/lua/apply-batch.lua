@@ -24,13 +24,37 @@
              'T', key, n, f1, v1, … fn, vn                            XADD key *
              'S', key, value                                          SET
              'E', key, seconds                                        EXPIRE
+             'X', key, row, deleted ('1' / '0')                       row index (see below)
+             'C', key, chunk                                          truncate (see below)
+             'U' before an op                                         the op applies only when
+                                                                      its 'X' row was unknown to
+                                                                      the index (or has no 'X')
            (key = index into KEYS). Ops before the first 'R' form one record with id ''.
+
+  Row index (processor/row-index.ts). 'X' names a row index hash (`sluice:rows:<stream>`) and
+  a source row; the ops after it, up to the next 'R' or 'X', are everything the row places in
+  this target now. Its placements are derived from those ops: a key it owns (H, M, S, J or G at
+  '$'), a set or sorted set member (A, Z), a nested JSON entry (J below '$'). Before the ops
+  run, whatever the row placed before (read from the index) and no longer places is removed:
+  DEL, SREM, ZREM, JSON.DEL; a member or entry only while its key still has the type it was
+  written with. With deleted = '1' everything it placed is removed and its field deleted; else
+  the field is set to its placements (cjson: {{kind, key[, member or path]}, …}). 'C' removes
+  what the rows of the index placed, and their fields, about `chunk` rows per call (HSCAN): the
+  index itself is the resumable marker. When rows remain, the call stops after that chunk
+  (later ops wait), moves the checkpoint to the last record before the truncate's (if any in
+  the batch) and returns 3: the caller sends the rest again, and the truncate goes on where it
+  stopped, so Redis is never busy with a whole large table at once. Removed keys are read from
+  the index, not from KEYS: a standalone target only (the cluster writer keeps no index). The
+  functions live in row-index.lua, which apply-batch.ts loads in front of this file.
 
   Returns  {1, applied op count, rejects}  applied, checkpoint moved to ARGV[4]; rejects is a
                                            flat list of (entry id, key, found type, expected
                                            type) for records whose ops met a key of another
                                            data type: none of their ops was applied
            {0, stored checkpoint}          nothing written: ARGV[3] is at or below the checkpoint
+           {3, checkpoint or '', rejects}  a truncate is under way: applied up to it (checkpoint
+                                           moved to the record before it, or unchanged: the
+                                           value returned) and one chunk of it; call again
            {2, 'json'}                     nothing written: the batch has JSON ops and the
                                            target has no RedisJSON module
   Errors   "FENCED <stored epoch>"         the writer's epoch is older than the stored one
@@ -53,13 +77,15 @@ end
 
 local JSON_TYPE = 'ReJSON-RL'
 -- Type a key must have (or 'none') for the op, and the type it has afterwards (nil: unchanged).
-local NEEDS = { M = 'hash', G = JSON_TYPE, K = JSON_TYPE, A = 'set', B = 'set', Z = 'zset', Y = 'zset', T = 'stream' }
+local NEEDS = { X = 'hash', C = 'hash', M = 'hash', G = JSON_TYPE, K = JSON_TYPE, A = 'set', B = 'set', Z = 'zset', Y = 'zset', T = 'stream' }
 local MAKES = { H = 'hash', M = 'hash', D = 'none', J = JSON_TYPE, G = JSON_TYPE, A = 'set', Z = 'zset', T = 'stream', S = 'string' }
 
--- Decodes the ops: {code, key, first argument index, next op index, record id}.
+-- Decodes the ops: {code, key, first argument index, next op index, record id, row index op}.
 local ops = {}
 local needs_json = false
 local record = ''
+local scope = nil
+local unless_indexed = false
 local i = 5
 local n_args = #ARGV
 while i <= n_args do
@@ -67,7 +93,10 @@ while i <= n_args do
   local next_i
   if code == 'R' then
     record = ARGV[i + 1]
+    scope = nil
     next_i = i + 2
+  elseif code == 'U' then
+    next_i = i + 1
   elseif code == 'H' or code == 'M' then
     local m_at = i + 3 + 2 * tonumber(ARGV[i + 2])
     next_i = m_at + tonumber(ARGV[m_at]) + 1
@@ -77,6 +106,10 @@ while i <= n_args do
     next_i = i + 5 + tonumber(ARGV[i + 4])
   elseif code == 'D' then
     next_i = i + 2
+  elseif code == 'C' then
+    next_i = i + 3
+  elseif code == 'X' then
+    next_i = i + 4
   elseif code == 'K' or code == 'A' or code == 'B' or code == 'Y' or code == 'S' or code == 'E' then
     next_i = i + 3
   elseif code == 'G' or code == 'Z' then
@@ -84,8 +117,13 @@ while i <= n_args do
   else
     return redis.error_reply('BADOP ' .. tostring(code))
   end
-  if code ~= 'R' then
-    ops[#ops + 1] = { code, KEYS[tonumber(ARGV[i + 1])], i + 2, next_i, record }
+  if code == 'U' then
+    unless_indexed = true
+  elseif code ~= 'R' then
+    if code == 'X' or code == 'C' then scope = nil end
+    ops[#ops + 1] = { code, KEYS[tonumber(ARGV[i + 1])], i + 2, next_i, record, scope, unless_indexed }
+    unless_indexed = false
+    if code == 'X' then scope = #ops end
     if code == 'J' or code == 'G' or code == 'K' then needs_json = true end
   end
   i = next_i
@@ -153,11 +191,35 @@ local function pairs_from(first, count)
   return args
 end
 
+-- 'X' ops (by op index) whose row the index knew: their 'U' ops are skipped.
+local known_rows = {}
+
 local applied = 0
-for _, op in ipairs(ops) do
+for n, op in ipairs(ops) do
   local code, key, at = op[1], op[2], op[3]
-  if not rejected_records[op[5]] then
-    if code == 'D' then
+  if op[7] and op[6] and known_rows[op[6]] then
+    -- Planned from a before row the index makes unnecessary: skipped.
+  elseif not rejected_records[op[5]] then
+    if code == 'X' then
+      index_row(ops, known_rows, n, key, at)
+    elseif code == 'C' then
+      if not truncate_rows(key, tonumber(ARGV[at])) then
+        -- Only the records before the truncate are done: report their rejects alone.
+        local done_records, done_rejects = {}, {}
+        for m = 1, n - 1 do done_records[ops[m][5]] = true end
+        for r = 1, #rejects, 4 do
+          if done_records[rejects[r]] and rejects[r] ~= op[5] then
+            for q = r, r + 3 do done_rejects[#done_rejects + 1] = rejects[q] end
+          end
+        end
+        local before = record_before(ops, n)
+        if before and before ~= '' then
+          redis.call('HSET', KEYS[1], ARGV[2], before)
+          return {3, before, done_rejects}
+        end
+        return {3, checkpoint or '', done_rejects}
+      end
+    elseif code == 'D' then
       redis.call('DEL', key)
     elseif code == 'H' then
       local n = tonumber(ARGV[at])

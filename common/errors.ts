@@ -26,6 +26,7 @@ export const errorCatalogue = {
   JOB_EXPRESSION_FAILED: { status: 422, retryable: false },
   JOB_LIMIT_EXCEEDED: { status: 422, retryable: false },
   JOB_OUTPUT_INVALID: { status: 422, retryable: false },
+  JOB_LOOKUP_FAILED: { status: 422, retryable: false },
   TARGET_JSON_MODULE_MISSING: { status: 500, retryable: false },
   REQUEST_INVALID: { status: 400, retryable: false },
   REQUEST_TOO_LARGE: { status: 413, retryable: false },

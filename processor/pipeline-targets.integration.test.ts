@@ -84,6 +84,11 @@ describe('connectPipelineTargets', () => {
       await expect(targets.lookup('nowhere', ['GET', 'k'])).rejects.toMatchObject({
         code: 'CONFIG_INVALID',
       });
+      // A command the server refuses for this record is a reject, not a fault to retry.
+      await expect(targets.lookup('refs', ['HGET', 'k'])).rejects.toMatchObject({
+        code: 'JOB_LOOKUP_FAILED',
+        retryable: false,
+      });
       expect(targets.summary).toEqual({
         target: `127.0.0.1:${ports.target} (standalone)`,
         cache2: `127.0.0.1:${ports.cache2} (standalone)`,

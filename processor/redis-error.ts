@@ -44,3 +44,17 @@ export function classifyRedisError(error: unknown, what: string): SluiceError {
       return new SluiceError('TARGET_UNAVAILABLE', `${what}: ${message}`, { cause: error });
   }
 }
+
+/**
+ * A lookup's failure: an `ERR` reply means the command this record built is wrong (a missing
+ * argument, a bad number): a reject, since retrying cannot help. Everything else as above.
+ */
+export function classifyLookupError(error: unknown, what: string): SluiceError {
+  if (error instanceof Error && error.name === 'ReplyError' && error.message.startsWith('ERR ')) {
+    return new SluiceError('JOB_LOOKUP_FAILED', `${what} was refused: ${error.message}`, {
+      cause: error,
+      hint: "check the lookup's cmd and args for this record",
+    });
+  }
+  return classifyRedisError(error, what);
+}

@@ -5,7 +5,7 @@
 import type { Redis } from 'ioredis';
 import type { ApplyResult, BatchToApply } from './apply-batch.ts';
 import { applyBatch, readCheckpoints } from './apply-batch.ts';
-import { classifyRedisError } from './redis-error.ts';
+import { classifyLookupError } from './redis-error.ts';
 
 /** standalone: effectively-once (atomic with its checkpoint); cluster: idempotent at-least-once. */
 export type TargetMode = 'standalone' | 'cluster';
@@ -33,7 +33,9 @@ export function standaloneWriter(name: string, redis: Redis): TargetWriter {
 
 /**
  * Runs a lookup and turns a failure into a coded error: WRONGTYPE or CROSSSLOT rejects the
- * record, a connection fault is TARGET_UNAVAILABLE (retried).
+ * record, as does an `ERR` reply (the command this record built is wrong, e.g. a missing
+ * argument: retrying cannot help); a connection fault or a busy server (OOM, LOADING,
+ * READONLY…) is retried.
  */
 export async function runLookup(
   name: string,
@@ -44,6 +46,6 @@ export async function runLookup(
   try {
     return await call(head, args);
   } catch (error) {
-    throw classifyRedisError(error, `redis.lookup ${head} on the target '${name}'`);
+    throw classifyLookupError(error, `redis.lookup ${head} on the target '${name}'`);
   }
 }

@@ -126,6 +126,7 @@ export class Operator {
     await attempt('reconcile loop', async () => this.#loop);
     await attempt('collector', () => this.#children.collector.stop());
     await attempt('processor', () => this.#children.processor.stop());
+    await attempt('working folder', () => this.#loader.release());
     const leading = this.#leadership.term?.epoch;
     await attempt('term user', () => this.#termUsers.close(leading));
     await attempt('lease', () => this.#leadership.stop());

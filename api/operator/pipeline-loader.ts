@@ -1,14 +1,15 @@
 // Keeps the prepared pipeline in step with the RDI database: prepares it when none is, and
 // when a new revision is deployed stops both children first, then prepares the new one (the
 // next ticks start them). A pipeline that cannot be prepared becomes a status error, retried
-// every few seconds.
+// every few seconds. A replaced revision's working folder is removed once its children are
+// down, and the last one when the operator stops, so folders never pile up.
 
 import type { Redis } from 'ioredis';
 import { isSluiceError } from '../../common/errors.ts';
 import { pipelineKey } from '../../pipeline/redis-keys.ts';
 import type { Clock, Logger } from '../../processor/ports.ts';
 import type { PipelineChildren } from './pipeline-children.ts';
-import { preparePipeline, type PreparedPipeline } from './pipeline-workspace.ts';
+import { preparePipeline, removeWorkspace, type PreparedPipeline } from './pipeline-workspace.ts';
 import type { StatusError } from './status-report.ts';
 
 const PREPARE_RETRY_MS = 5_000;
@@ -41,6 +42,24 @@ export class PipelineLoader {
     return this.#error;
   }
 
+  /** Removes the working folder; call once the children are stopped for good. */
+  async release(): Promise<void> {
+    const prepared = this.#prepared;
+    this.#prepared = undefined;
+    if (prepared !== undefined) await this.#remove(prepared);
+  }
+
+  async #remove(prepared: PreparedPipeline): Promise<void> {
+    try {
+      await removeWorkspace(prepared);
+    } catch (error) {
+      this.#logger.warn('Could not remove an old working folder.', {
+        dir: prepared.dir,
+        error: String(error),
+      });
+    }
+  }
+
   /** (Re)reads the pipeline when none is prepared, or when its revision changed. */
   async refresh(children: PipelineChildren): Promise<void> {
     const prepared = this.#prepared;
@@ -53,6 +72,7 @@ export class PipelineLoader {
         return;
       }
       this.#prepared = undefined;
+      await this.#remove(prepared);
     }
     if (this.#clock.now() < this.#nextPrepareAt) return;
     try {

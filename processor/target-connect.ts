@@ -8,6 +8,7 @@ import { Cluster, Redis } from 'ioredis';
 import { SluiceError } from '../common/errors.ts';
 import type { TargetConfig } from '../pipeline/load-config.ts';
 import { ClusterWriter } from './cluster-writer.ts';
+import { targetTls } from './target-tls.ts';
 import type { TargetWriter } from './target-writer.ts';
 import { standaloneWriter } from './target-writer.ts';
 
@@ -42,8 +43,11 @@ export async function connectTarget(
   };
   // One retry per command, then an error: the consume loop retries with backoff and raises
   // backpressure, instead of commands queueing without bound in the client.
-  const redisOptions = { maxRetriesPerRequest: 1, ...auth };
+  const tls = targetTls(name, config.connection);
+  const redisOptions = { maxRetriesPerRequest: 1, ...auth, ...(tls === undefined ? {} : { tls }) };
   const probe = new Redis({ host, port, lazyConnect: true, ...redisOptions });
+  // Failures surface through connect() and commands; the event itself needs no default crash.
+  probe.on('error', () => undefined);
   options.watch?.(name, probe);
   const unreachable = (error: unknown): SluiceError =>
     new SluiceError(

@@ -2,7 +2,8 @@
 // harmless-looking name resolves to one), then connects to the resolved address — TCP for
 // sources, AUTH + PING for Redis targets — within a timeout.
 
-import { createConnection } from 'node:net';
+import { createConnection, isIP } from 'node:net';
+import type { ConnectionOptions } from 'node:tls';
 import { Redis } from 'ioredis';
 import { resolveAllowedAddress } from './resolve-allowed.ts';
 
@@ -14,6 +15,8 @@ export interface ConnectionSpec {
   readonly port: number;
   readonly username?: string;
   readonly password?: string;
+  /** TLS options of a Redis target (processor/target-tls.ts); absent: plain TCP. */
+  readonly tls?: ConnectionOptions;
 }
 
 export type ConnectionResult =
@@ -74,6 +77,10 @@ async function redisAnswers(host: string, spec: ConnectionSpec, timeoutMs: numbe
     port: spec.port,
     ...(spec.username === undefined ? {} : { username: spec.username }),
     ...(spec.password === undefined ? {} : { password: spec.password }),
+    // The socket goes to the checked address; the certificate must still name the host.
+    ...(spec.tls === undefined
+      ? {}
+      : { tls: { ...spec.tls, ...(isIP(spec.host) === 0 ? { servername: spec.host } : {}) } }),
     lazyConnect: true,
     connectTimeout: timeoutMs,
     commandTimeout: timeoutMs,

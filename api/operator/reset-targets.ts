@@ -5,6 +5,7 @@
 import { Cluster, Redis } from 'ioredis';
 import type { TargetConfig } from '../../pipeline/load-config.ts';
 import { isClusterNode } from '../../processor/target-connect.ts';
+import { targetTls } from '../../processor/target-tls.ts';
 
 export interface ResetTarget {
   readonly name: string;
@@ -45,9 +46,11 @@ async function connectOne(
   open: (Redis | Cluster)[],
 ): Promise<ResetTarget> {
   const { host, port, user, password } = config.connection;
+  const tls = targetTls(name, config.connection);
   const options = {
     ...(user === undefined ? {} : { username: user }),
     ...(password === undefined ? {} : { password }),
+    ...(tls === undefined ? {} : { tls }),
     lazyConnect: true,
     maxRetriesPerRequest: 1,
   };

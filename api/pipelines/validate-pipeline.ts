@@ -9,6 +9,7 @@ import type { ConnectionSpec, ConnectionTester } from '../net/test-connections.t
 import type { Problem } from '../schemas/error-body.ts';
 import type { PipelineDefinition } from '../store/pipeline-store.ts';
 import { compilePipelineJobs, outputDefaultsOf } from '../jobs/pipeline-jobs.ts';
+import { targetTls } from '../../processor/target-tls.ts';
 
 const DEFAULT_PORTS: Readonly<Record<string, number>> = {
   postgresql: 5432,
@@ -72,6 +73,7 @@ export function connectionSpecs(config: PipelineConfig): ConnectionSpec[] {
   }
   for (const [name, target] of Object.entries(config.targets)) {
     const { host, port, user, password } = target.connection;
+    const tls = targetTls(name, target.connection);
     specs.push({
       path: `targets.${name}.connection`,
       kind: 'redis',
@@ -79,6 +81,7 @@ export function connectionSpecs(config: PipelineConfig): ConnectionSpec[] {
       port,
       ...(user === undefined ? {} : { username: user }),
       ...(password === undefined ? {} : { password }),
+      ...(tls === undefined ? {} : { tls }),
     });
   }
   return specs;

@@ -165,6 +165,12 @@ export const ProcessorsSchema = Type.Object(
       minimum: 1,
       default: 2000,
     }),
+    read_batch_bytes: IntegerSetting({
+      description:
+        'Most bytes one read may hold (Sluice): with large entries fewer than read_batch_size are read per stream, bounding memory.',
+      minimum: 65_536,
+      default: 8_388_608,
+    }),
     read_batch_timeout_ms: IntegerSetting({
       description: 'Longest wait for a batch to fill, in milliseconds.',
       minimum: 1,

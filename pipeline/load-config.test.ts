@@ -72,6 +72,7 @@ describe('parsePipelineConfig', () => {
     const config = parsePipelineConfig(configText(PG), 'config.yaml', {});
     expect(config.processors).toEqual({
       read_batch_size: 2000,
+      read_batch_bytes: 8_388_608,
       read_batch_timeout_ms: 100,
       write_batch_size: 200,
       error_handling: 'dlq',

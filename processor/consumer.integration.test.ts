@@ -31,6 +31,7 @@ const settings: ProcessorSettings = {
   epoch: 1,
   jobName: 'default',
   readBatchSize: 50,
+  readBatchBytes: 8_388_608,
   readBlockMs: 20,
   streamsCheckIntervalMs: 50,
   errorHandling: 'dlq',

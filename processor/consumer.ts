@@ -17,6 +17,7 @@ import type { Clock, Logger } from './ports.ts';
 import type { AsyncJob, ProcessedEntries } from './process-entries.ts';
 import { processEntriesAsync } from './process-entries.ts';
 import type { StreamEntry } from './stream-entry.ts';
+import { ReadBudget } from './read-budget.ts';
 import { toStreamEntry } from './stream-entry.ts';
 import { claimOrphanedEntries, ensureGroup, listChangeStreams } from './stream-discovery.ts';
 import { TargetSet } from './target-set.ts';
@@ -27,6 +28,8 @@ export interface ProcessorSettings {
   readonly epoch: number;
   readonly jobName: string;
   readonly readBatchSize: number;
+  /** Most bytes one read may hold (read-budget.ts); bounds memory with large entries. */
+  readonly readBatchBytes: number;
   readonly readBlockMs: number;
   readonly streamsCheckIntervalMs: number;
   readonly errorHandling: 'dlq' | 'ignore';
@@ -74,10 +77,12 @@ export class Processor {
   #targetDown = false;
   #prefetch: Promise<XReadReply> | undefined;
   readonly #backpressure: BackpressureMonitor;
+  readonly #readBudget: ReadBudget;
 
   constructor(deps: ProcessorDeps) {
     this.#deps = deps;
     this.#targets = new TargetSet(deps.targets);
+    this.#readBudget = new ReadBudget(deps.settings.readBatchSize, deps.settings.readBatchBytes);
     this.#backpressure = new BackpressureMonitor({
       rdi: deps.rdi,
       clock: deps.clock,
@@ -187,7 +192,7 @@ export class Processor {
         PROCESSOR_GROUP,
         settings.consumerName,
         'COUNT',
-        settings.readBatchSize,
+        this.#readBudget.count(1),
         'STREAMS',
         pendingStream,
         '0',
@@ -227,7 +232,7 @@ export class Processor {
       PROCESSOR_GROUP,
       settings.consumerName,
       'COUNT',
-      settings.readBatchSize,
+      this.#readBudget.count(streams.length),
       'BLOCK',
       settings.readBlockMs,
       'STREAMS',
@@ -250,6 +255,7 @@ export class Processor {
   async #handle(stream: string, entries: readonly StreamEntry[], readMs: number): Promise<void> {
     const last = entries[entries.length - 1];
     if (!last) return;
+    this.#readBudget.observe(entries);
     let attempt = 0;
     // Records a target refused, kept across retries: a target that applied the batch before
     // another target failed skips it on the retry, and would not report them again.

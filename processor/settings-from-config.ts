@@ -14,6 +14,7 @@ export function settingsFromConfig(
     epoch: identity.epoch,
     jobName: 'default',
     readBatchSize: processors.read_batch_size,
+    readBatchBytes: processors.read_batch_bytes,
     readBlockMs: processors.read_batch_timeout_ms,
     streamsCheckIntervalMs: processors.idle_streams_check_interval_ms,
     errorHandling: processors.error_handling,

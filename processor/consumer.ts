@@ -198,6 +198,7 @@ export class Processor {
         '0',
       )) as XReadReply;
       const entries = reply?.[0]?.[1] ?? [];
+      this.#readBudget.observe(entries);
       if (entries.length === 0) this.#pendingPhase.delete(pendingStream);
       else
         await this.#handle(
@@ -211,6 +212,8 @@ export class Processor {
     // and this process work at the same time. Entries it delivers are in this consumer's
     // pending list, so nothing is lost if we stop or fail before handling them.
     const reply = await (this.#prefetch ?? this.#readNew());
+    // Learn the entries' size before sizing the next read.
+    for (const [, entries] of reply ?? []) this.#readBudget.observe(entries);
     this.#prefetch = reply === null ? undefined : this.#readNew();
     // A blocking read's wait for new entries is idle time, not work: it is not counted.
     const readMs = reply === null ? 0 : (performance.now() - readStarted) / reply.length;
@@ -255,7 +258,6 @@ export class Processor {
   async #handle(stream: string, entries: readonly StreamEntry[], readMs: number): Promise<void> {
     const last = entries[entries.length - 1];
     if (!last) return;
-    this.#readBudget.observe(entries);
     let attempt = 0;
     // Records a target refused, kept across retries: a target that applied the batch before
     // another target failed skips it on the retry, and would not report them again.

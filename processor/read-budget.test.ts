@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { ReadBudget } from './read-budget.ts';
 
-const entries = (count: number, bytes: number) =>
-  Array.from({ length: count }, () => ({ fields: ['value', 'x'.repeat(bytes - 5)] }));
+const entries = (count: number, bytes: number): [string, string[]][] =>
+  Array.from({ length: count }, (_, i) => [`${i}-0`, ['value', 'x'.repeat(bytes - 5)]]);
 
 describe('ReadBudget', () => {
-  it('asks for read_batch_size entries until it has seen some', () => {
-    expect(new ReadBudget(2000, 8_000_000).count(4)).toBe(2000);
+  it('reads a few entries first, to learn their size', () => {
+    expect(new ReadBudget(2000, 8_000_000).count(4)).toBe(64);
+    expect(new ReadBudget(10, 8_000_000).count(4)).toBe(10);
   });
 
   it('keeps small entries at read_batch_size', () => {

@@ -1,7 +1,8 @@
 // The consume loop: reads change streams through the processor's consumer group (its own
 // pending entries first, then new ones), applies each stream's batch to every target with its
-// checkpoint, and only then acknowledges and trims. One batch in flight at a time, so the
-// processor's memory is bounded by the read batch size.
+// checkpoint, and only then acknowledges and trims. One read in flight at a time (its streams'
+// batches handled side by side, each stream in order), so the processor's memory is bounded
+// by the read budget.
 
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Redis } from 'ioredis';
@@ -217,13 +218,21 @@ export class Processor {
     this.#prefetch = reply === null ? undefined : this.#readNew();
     // A blocking read's wait for new entries is idle time, not work: it is not counted.
     const readMs = reply === null ? 0 : (performance.now() - readStarted) / reply.length;
-    for (const [stream, entries] of reply ?? []) {
-      if (entries.length === 0) continue;
-      await this.#handle(
-        stream,
-        entries.map(([id, fields]) => toStreamEntry(id, fields)),
-        readMs,
-      );
+    // Streams are independent (order is per stream): their batches are handled side by side,
+    // so one stream's decoding overlaps another's write and acknowledgement round trips.
+    const handled = await Promise.allSettled(
+      (reply ?? [])
+        .filter(([, entries]) => entries.length > 0)
+        .map(([stream, entries]) =>
+          this.#handle(
+            stream,
+            entries.map(([id, fields]) => toStreamEntry(id, fields)),
+            readMs,
+          ),
+        ),
+    );
+    for (const result of handled) {
+      if (result.status === 'rejected') throw result.reason;
     }
   }
 
@@ -339,13 +348,17 @@ export class Processor {
       now: clock.now(),
       timings,
     });
-    // The acknowledgement's own duration is known only afterwards: it rides on the next batch.
-    if (this.#unreportedAckMs > 0)
-      multi.hincrbyfloat(PROCESSOR_STATS_KEY, 'ack_time_ms', this.#unreportedAckMs);
+    // The acknowledgement's own duration is known only afterwards: it rides on the next batch
+    // (taken here, so that batches of streams acknowledged side by side count it once).
+    const carried = this.#unreportedAckMs;
+    this.#unreportedAckMs = 0;
+    if (carried > 0) multi.hincrbyfloat(PROCESSOR_STATS_KEY, 'ack_time_ms', carried);
     const results = await multi.exec();
     const failed = results?.find(([error]) => error !== null);
-    if (results === null || failed)
+    if (results === null || failed) {
+      this.#unreportedAckMs += carried;
       throw failed?.[0] ?? new Error('the acknowledgement was discarded');
-    this.#unreportedAckMs = performance.now() - ackStarted;
+    }
+    this.#unreportedAckMs += performance.now() - ackStarted;
   }
 }

@@ -32,7 +32,7 @@ export interface DemoStack {
   readonly seeded: Readonly<Record<string, number>>;
 }
 
-export const SHOP_TABLES = ['customers', 'products', 'orders', 'order_items'] as const;
+const SHOP_TABLES = ['customers', 'products', 'orders', 'order_items'] as const;
 
 /** Starts everything; resolves once each part answers. Every started process is registered. */
 export async function startDemoStack(

@@ -2,8 +2,7 @@
 // checkpoint land in the target in one atomic step, behind the fencing epoch check; records
 // whose ops meet a key of another data type are left out and reported, not half-applied.
 
-import { readFileSync } from 'node:fs';
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import { SluiceError } from '../common/errors.ts';
 import { CHECKPOINT_KEY, FENCE_KEY } from '../pipeline/redis-keys.ts';
 import type { ProcessedEntries } from './process-entries.ts';
@@ -13,12 +12,12 @@ import type { StreamEntry } from './stream-entry.ts';
 import type { WriteOp } from './write-plan.ts';
 import { connectionOf } from './write-plan.ts';
 
-// The row index's functions (lua/row-index.lua) run inside the same script, in front of it.
-const script = new LuaScript(
-  'apply-batch.lua',
-  ['./lua/row-index.lua', './lua/apply-batch.lua']
-    .map((file) => readFileSync(new URL(file, import.meta.url), 'utf8'))
-    .join('\n'),
+// The op writer (lua/write-op.lua, shared with the cluster script) and the row index's
+// functions (lua/row-index.lua) run inside the same script, in front of it.
+const script = LuaScript.fromFiles(
+  ['./lua/write-op.lua', './lua/row-index.lua', './lua/apply-batch.lua'].map(
+    (file) => new URL(file, import.meta.url),
+  ),
 );
 
 export interface BatchToApply {
@@ -240,7 +239,7 @@ export function splitByConnection(
 }
 
 /** The last applied entry id of every stream, as recorded in the target. */
-export async function readCheckpoints(target: Redis): Promise<Map<string, string>> {
+export async function readCheckpoints(target: Redis | Cluster): Promise<Map<string, string>> {
   const all = await target.hgetall(CHECKPOINT_KEY);
   return new Map(Object.entries(all));
 }

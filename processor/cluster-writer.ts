@@ -13,7 +13,7 @@ import type { Cluster } from 'ioredis';
 import type { SluiceError } from '../common/errors.ts';
 import { CHECKPOINT_KEY, FENCE_KEY } from '../pipeline/redis-keys.ts';
 import type { ApplyResult, BatchToApply, TargetReject } from './apply-batch.ts';
-import { jsonModuleMissing } from './apply-batch.ts';
+import { jsonModuleMissing, readCheckpoints } from './apply-batch.ts';
 import { hasJsonOps, keysOf, planClusterBatch } from './cluster-plan.ts';
 import { isAfter } from './entry-id.ts';
 import { classifyRedisError } from './redis-error.ts';
@@ -23,7 +23,9 @@ import { runLookup } from './target-writer.ts';
 import type { WriteOp } from './write-plan.ts';
 
 const fenceScript = LuaScript.fromFile(new URL('./lua/cluster-fence.lua', import.meta.url));
-const keyOpsScript = LuaScript.fromFile(new URL('./lua/cluster-key-ops.lua', import.meta.url));
+const keyOpsScript = LuaScript.fromFiles(
+  ['./lua/write-op.lua', './lua/cluster-key-ops.lua'].map((f) => new URL(f, import.meta.url)),
+);
 
 export class ClusterWriter implements TargetWriter {
   readonly name: string;
@@ -48,8 +50,8 @@ export class ClusterWriter implements TargetWriter {
     }
   }
 
-  async readCheckpoints(): Promise<Map<string, string>> {
-    return new Map(Object.entries(await this.#cluster.hgetall(CHECKPOINT_KEY)));
+  readCheckpoints(): Promise<Map<string, string>> {
+    return readCheckpoints(this.#cluster);
   }
 
   lookup(command: readonly string[]): Promise<unknown> {

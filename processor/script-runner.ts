@@ -17,8 +17,14 @@ export class LuaScript {
   }
 
   static fromFile(url: URL): LuaScript {
-    const name = url.pathname.split('/').pop() ?? url.pathname;
-    return new LuaScript(name, readFileSync(url, 'utf8'));
+    return LuaScript.fromFiles([url]);
+  }
+
+  /** One script from several files, in order (shared functions first); named by the last. */
+  static fromFiles(urls: readonly URL[]): LuaScript {
+    const last = urls[urls.length - 1];
+    const name = last?.pathname.split('/').pop() ?? 'script';
+    return new LuaScript(name, urls.map((url) => readFileSync(url, 'utf8')).join('\n'));
   }
 
   /** On a Cluster, every key of `keys` must be in one slot (the command goes to its node). */

@@ -8,7 +8,7 @@ import { Cluster, Redis } from 'ioredis';
 import { SluiceError } from '../common/errors.ts';
 import type { TargetConfig } from '../pipeline/load-config.ts';
 import { ClusterWriter } from './cluster-writer.ts';
-import { targetTls } from './target-tls.ts';
+import { targetAuthOptions } from './target-tls.ts';
 import type { TargetWriter } from './target-writer.ts';
 import { standaloneWriter } from './target-writer.ts';
 
@@ -36,15 +36,10 @@ export async function connectTarget(
   config: TargetConfig,
   options: ConnectOptions = {},
 ): Promise<ConnectedTarget> {
-  const { host, port, user, password } = config.connection;
-  const auth = {
-    ...(user === undefined ? {} : { username: user }),
-    ...(password === undefined ? {} : { password }),
-  };
+  const { host, port } = config.connection;
   // One retry per command, then an error: the consume loop retries with backoff and raises
   // backpressure, instead of commands queueing without bound in the client.
-  const tls = targetTls(name, config.connection);
-  const redisOptions = { maxRetriesPerRequest: 1, ...auth, ...(tls === undefined ? {} : { tls }) };
+  const redisOptions = { maxRetriesPerRequest: 1, ...targetAuthOptions(name, config.connection) };
   const probe = new Redis({ host, port, lazyConnect: true, ...redisOptions });
   // Failures surface through connect() and commands; the event itself needs no default crash.
   probe.on('error', () => undefined);

@@ -10,6 +10,7 @@ import { splitByConnection } from './apply-batch.ts';
 import { isAfter } from './entry-id.ts';
 import type { TargetWriter } from './target-writer.ts';
 import type { WriteOp } from './write-plan.ts';
+import { connectionOf } from './write-plan.ts';
 
 export interface StreamBatch {
   readonly stream: string;
@@ -32,10 +33,6 @@ export class TargetSet {
     for (const writer of writers) this.#checkpoints.set(writer.name, new Map());
   }
 
-  get names(): string[] {
-    return [...this.#writers.keys()];
-  }
-
   /** Reads every target's checkpoints; a target that cannot be read keeps what was known. */
   async loadCheckpoints(): Promise<void> {
     await Promise.all(
@@ -52,15 +49,23 @@ export class TargetSet {
   }
 
   /** The entries that at least one target has not applied yet (all, for a target without). */
-  unapplied<E extends { readonly id: string }>(stream: string, entries: readonly E[]): E[] {
+  unapplied<E extends { readonly id: string }>(
+    stream: string,
+    entries: readonly E[],
+  ): readonly E[] {
     let lowest: string | undefined;
     for (const name of this.#writers.keys()) {
       const checkpoint = this.checkpoint(name, stream);
-      if (checkpoint === undefined) return [...entries];
+      if (checkpoint === undefined) return entries;
       if (lowest === undefined || isAfter(lowest, checkpoint)) lowest = checkpoint;
     }
     const from = lowest;
-    return from === undefined ? [...entries] : entries.filter((e) => isAfter(e.id, from));
+    if (from === undefined) return entries;
+    const [first] = entries;
+    // The usual case: no target holds any of the entries (no replay), nothing to copy.
+    return first === undefined || isAfter(first.id, from)
+      ? entries
+      : entries.filter((e) => isAfter(e.id, from));
   }
 
   /**
@@ -69,7 +74,14 @@ export class TargetSet {
    * when any target failed, FENCED first; the targets that succeeded skip the batch next time.
    */
   async apply(batch: StreamBatch, rejects: Map<string, TargetReject>): Promise<void> {
-    const parts = splitByConnection(batch.ops, batch.opEntryIds);
+    // One target (the usual case) takes the batch's ops as they are; several split them.
+    const [only] = this.#writers.keys();
+    const parts =
+      this.#writers.size === 1 &&
+      only !== undefined &&
+      batch.ops.every((op) => connectionOf(op) === only)
+        ? new Map([[only, { ops: batch.ops, opEntryIds: batch.opEntryIds }]])
+        : splitByConnection(batch.ops, batch.opEntryIds);
     for (const name of parts.keys()) {
       if (!this.#writers.has(name)) {
         throw new SluiceError(
@@ -118,9 +130,7 @@ export class TargetSet {
         // A truncate is under way in this target: send what is left until it is done.
         if (result.checkpoint === undefined) checkpoints.delete(batch.stream);
         else checkpoints.set(batch.stream, result.checkpoint);
-        for (const reject of result.rejected) {
-          if (!rejects.has(reject.entryId)) rejects.set(reject.entryId, reject);
-        }
+        keepFirst(rejects, result.rejected);
         continue;
       }
       if (!result.applied) {
@@ -129,12 +139,15 @@ export class TargetSet {
         continue;
       }
       checkpoints.set(batch.stream, batch.lastId);
-      for (const reject of result.rejected) {
-        if (!rejects.has(reject.entryId)) rejects.set(reject.entryId, reject);
-      }
+      keepFirst(rejects, result.rejected);
       return;
     }
   }
+}
+
+/** One reject per entry, whichever target refused it first. */
+function keepFirst(rejects: Map<string, TargetReject>, found: readonly TargetReject[]): void {
+  for (const reject of found) if (!rejects.has(reject.entryId)) rejects.set(reject.entryId, reject);
 }
 
 interface Part {

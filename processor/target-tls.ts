@@ -52,3 +52,17 @@ function pemText(name: string, field: string, value: string): string {
     );
   }
 }
+
+/** ioredis options of a target from config.yaml: user, password and TLS (host and port apart). */
+export function targetAuthOptions(
+  name: string,
+  connection: Connection,
+): { username?: string; password?: string; tls?: ConnectionOptions } {
+  const { user, password } = connection;
+  const tls = targetTls(name, connection);
+  return {
+    ...(user === undefined ? {} : { username: user }),
+    ...(password === undefined ? {} : { password }),
+    ...(tls === undefined ? {} : { tls }),
+  };
+}

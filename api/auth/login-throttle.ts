@@ -21,7 +21,7 @@ export interface LoginThrottleSettings {
   readonly windowMs: number;
 }
 
-export const DEFAULT_LOGIN_THROTTLE: LoginThrottleSettings = {
+const DEFAULT_LOGIN_THROTTLE: LoginThrottleSettings = {
   maxPerUserAndAddress: 5,
   maxPerAddress: 30,
   windowMs: 5 * 60_000,

@@ -23,7 +23,7 @@ export function outputDefaultsOf(processors: ProcessorsConfig | undefined): Outp
 }
 
 /** The file name a stored job is reported under. */
-export function jobFileName(name: string): string {
+function jobFileName(name: string): string {
   return `jobs/${name}.yaml`;
 }
 

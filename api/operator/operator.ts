@@ -64,7 +64,6 @@ export class Operator {
   readonly #abort = new AbortController();
   #state: OperatorState = 'idle';
   #loop: Promise<void> | undefined;
-  #resetting = false;
 
   constructor(opts: OperatorOptions) {
     this.#opts = opts;
@@ -273,15 +272,11 @@ export class Operator {
   }
 
   async #reset(generation: number): Promise<void> {
+    // Awaited inside the tick, and ticks run one after another: never two resets at once.
     const pipeline = this.#loader.prepared;
-    if (pipeline === undefined || this.#resetting) return;
-    this.#resetting = true;
-    try {
-      const { rdi, pipeline: name, logger } = this.#opts;
-      await resetGeneration({ rdi, name, pipeline, generation, logger });
-      this.#capture.forget();
-    } finally {
-      this.#resetting = false;
-    }
+    if (pipeline === undefined) return;
+    const { rdi, pipeline: name, logger } = this.#opts;
+    await resetGeneration({ rdi, name, pipeline, generation, logger });
+    this.#capture.forget();
   }
 }

@@ -5,7 +5,7 @@
 import { Cluster, Redis } from 'ioredis';
 import type { TargetConfig } from '../../pipeline/load-config.ts';
 import { isClusterNode } from '../../processor/target-connect.ts';
-import { targetTls } from '../../processor/target-tls.ts';
+import { targetAuthOptions } from '../../processor/target-tls.ts';
 
 export interface ResetTarget {
   readonly name: string;
@@ -45,12 +45,9 @@ async function connectOne(
   config: TargetConfig,
   open: (Redis | Cluster)[],
 ): Promise<ResetTarget> {
-  const { host, port, user, password } = config.connection;
-  const tls = targetTls(name, config.connection);
+  const { host, port } = config.connection;
   const options = {
-    ...(user === undefined ? {} : { username: user }),
-    ...(password === undefined ? {} : { password }),
-    ...(tls === undefined ? {} : { tls }),
+    ...targetAuthOptions(name, config.connection),
     lazyConnect: true,
     maxRetriesPerRequest: 1,
   };

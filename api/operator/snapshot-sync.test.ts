@@ -3,9 +3,9 @@
 // record keeps its numbers and times.
 import { describe, expect, it } from 'vitest';
 import type { PipelinePhase } from './pipeline-phase.ts';
+import { compareIds } from '../../processor/entry-id.ts';
 import {
   awaitsSync,
-  compareIds,
   syncSnapshot,
   type SnapshotRecord,
   type StreamPosition,

@@ -4,6 +4,7 @@
 // rows and times) that the status shows after the snapshot is long over. Pure.
 
 import type { PipelinePhase } from './pipeline-phase.ts';
+import { compareIds } from '../../processor/entry-id.ts';
 
 /** The `snapshot` field of the status (JSON in the status hash). */
 export interface SnapshotRecord {
@@ -154,19 +155,4 @@ function applied(marks: SyncMarks, positions: readonly StreamPosition[]): boolea
     if (p.delivered === undefined || compareIds(p.delivered, mark) < 0) return false;
     return p.oldestPending === undefined || compareIds(p.oldestPending, mark) > 0;
   });
-}
-
-/** Orders two stream entry ids (`<ms>-<seq>`); a malformed id sorts first. */
-export function compareIds(a: string, b: string): number {
-  const [am, as] = parts(a);
-  const [bm, bs] = parts(b);
-  if (am !== bm) return am < bm ? -1 : 1;
-  if (as !== bs) return as < bs ? -1 : 1;
-  return 0;
-}
-
-function parts(id: string): [bigint, bigint] {
-  const match = /^(\d+)-(\d+)$/.exec(id);
-  if (match?.[1] === undefined || match[2] === undefined) return [-1n, -1n];
-  return [BigInt(match[1]), BigInt(match[2])];
 }

@@ -20,7 +20,7 @@ export interface TermCredentials {
  * those of every other term. Undefined when the operator may not manage users (then the
  * children use the operator's own credentials and only the target's fence protects).
  */
-export async function openTermUser(
+async function openTermUser(
   rdi: Redis,
   epoch: number,
   password: string,
@@ -41,11 +41,11 @@ export async function openTermUser(
 }
 
 /** Deletes this term's user when the operator hands over cleanly. */
-export async function closeTermUser(rdi: Redis, epoch: number): Promise<void> {
+async function closeTermUser(rdi: Redis, epoch: number): Promise<void> {
   await rdi.call('ACL', 'DELUSER', `${PREFIX}${epoch}`);
 }
 
-export function newTermPassword(): string {
+function newTermPassword(): string {
   return randomBytes(24).toString('base64url');
 }
 

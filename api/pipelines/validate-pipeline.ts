@@ -9,7 +9,7 @@ import type { ConnectionSpec, ConnectionTester } from '../net/test-connections.t
 import type { Problem } from '../schemas/error-body.ts';
 import type { PipelineDefinition } from '../store/pipeline-store.ts';
 import { compilePipelineJobs, outputDefaultsOf } from '../jobs/pipeline-jobs.ts';
-import { targetTls } from '../../processor/target-tls.ts';
+import { targetAuthOptions } from '../../processor/target-tls.ts';
 
 const DEFAULT_PORTS: Readonly<Record<string, number>> = {
   postgresql: 5432,
@@ -72,17 +72,9 @@ export function connectionSpecs(config: PipelineConfig): ConnectionSpec[] {
     specs.push({ path: `sources.${name}.connection`, kind: 'tcp', host: connection.host, port });
   }
   for (const [name, target] of Object.entries(config.targets)) {
-    const { host, port, user, password } = target.connection;
-    const tls = targetTls(name, target.connection);
-    specs.push({
-      path: `targets.${name}.connection`,
-      kind: 'redis',
-      host,
-      port,
-      ...(user === undefined ? {} : { username: user }),
-      ...(password === undefined ? {} : { password }),
-      ...(tls === undefined ? {} : { tls }),
-    });
+    const { host, port } = target.connection;
+    const path = `targets.${name}.connection`;
+    specs.push({ path, kind: 'redis', host, port, ...targetAuthOptions(name, target.connection) });
   }
   return specs;
 }

@@ -4,6 +4,7 @@
 
 import type { Redis } from 'ioredis';
 import { toStreamEntry, type StreamEntry } from '../../processor/stream-entry.ts';
+import { compareIds } from '../../processor/entry-id.ts';
 
 export interface CapturedEntry extends StreamEntry {
   readonly stream: string;
@@ -74,11 +75,4 @@ async function lastId(reader: Redis, stream: string): Promise<string> {
   const at = info.indexOf('last-generated-id');
   const id = info[at + 1];
   return at >= 0 && typeof id === 'string' ? id : '0-0';
-}
-
-function compareIds(a: string, b: string): number {
-  const [ams = 0n, aseq = 0n] = a.split('-').map(BigInt);
-  const [bms = 0n, bseq = 0n] = b.split('-').map(BigInt);
-  if (ams !== bms) return ams < bms ? -1 : 1;
-  return aseq < bseq ? -1 : aseq > bseq ? 1 : 0;
 }

@@ -75,7 +75,6 @@ local function id_at_or_below(a, b)
   return am < bm or (am == bm and as <= bs)
 end
 
-local JSON_TYPE = 'ReJSON-RL'
 -- Type a key must have (or 'none') for the op, and the type it has afterwards (nil: unchanged).
 local NEEDS = { X = 'hash', C = 'hash', M = 'hash', G = JSON_TYPE, K = JSON_TYPE, A = 'set', B = 'set', Z = 'zset', Y = 'zset', T = 'stream' }
 local MAKES = { H = 'hash', M = 'hash', D = 'none', J = JSON_TYPE, G = JSON_TYPE, A = 'set', Z = 'zset', T = 'stream', S = 'string' }
@@ -97,25 +96,13 @@ while i <= n_args do
     next_i = i + 2
   elseif code == 'U' then
     next_i = i + 1
-  elseif code == 'H' or code == 'M' then
-    local m_at = i + 3 + 2 * tonumber(ARGV[i + 2])
-    next_i = m_at + tonumber(ARGV[m_at]) + 1
-  elseif code == 'T' then
-    next_i = i + 3 + 2 * tonumber(ARGV[i + 2])
-  elseif code == 'J' then
-    next_i = i + 5 + tonumber(ARGV[i + 4])
-  elseif code == 'D' then
-    next_i = i + 2
   elseif code == 'C' then
     next_i = i + 3
   elseif code == 'X' then
     next_i = i + 4
-  elseif code == 'K' or code == 'A' or code == 'B' or code == 'Y' or code == 'S' or code == 'E' then
-    next_i = i + 3
-  elseif code == 'G' or code == 'Z' then
-    next_i = i + 4
   else
-    return redis.error_reply('BADOP ' .. tostring(code))
+    next_i = write_op_end(code, i)
+    if not next_i then return redis.error_reply('BADOP ' .. tostring(code)) end
   end
   if code == 'U' then
     unless_indexed = true
@@ -185,12 +172,6 @@ if epoch > stored_epoch then
   redis.call('SET', KEYS[2], ARGV[1])
 end
 
-local function pairs_from(first, count)
-  local args = {}
-  for j = first, first + 2 * count - 1 do args[#args + 1] = ARGV[j] end
-  return args
-end
-
 -- 'X' ops (by op index) whose row the index knew: their 'U' ops are skipped.
 local known_rows = {}
 
@@ -219,67 +200,8 @@ for n, op in ipairs(ops) do
         end
         return {3, checkpoint or '', done_rejects}
       end
-    elseif code == 'D' then
-      redis.call('DEL', key)
-    elseif code == 'H' then
-      local n = tonumber(ARGV[at])
-      local m_at = at + 1 + 2 * n
-      local m = tonumber(ARGV[m_at])
-      if m > 0 and redis.call('TYPE', key).ok == 'hash' then
-        -- Keep listed fields: remove only fields that are neither written nor kept.
-        local wanted = {}
-        for j = at + 1, m_at - 1, 2 do wanted[ARGV[j]] = true end
-        for j = m_at + 1, m_at + m do wanted[ARGV[j]] = true end
-        local stale = {}
-        for _, field in ipairs(redis.call('HKEYS', key)) do
-          if not wanted[field] then stale[#stale + 1] = field end
-        end
-        if #stale > 0 then redis.call('HDEL', key, unpack(stale)) end
-      else
-        redis.call('DEL', key)
-      end
-      if n > 0 then redis.call('HSET', key, unpack(pairs_from(at + 1, n))) end
-    elseif code == 'M' then
-      local n = tonumber(ARGV[at])
-      local m_at = at + 1 + 2 * n
-      local m = tonumber(ARGV[m_at])
-      if n > 0 then redis.call('HSET', key, unpack(pairs_from(at + 1, n))) end
-      if m > 0 then
-        local fields = {}
-        for j = m_at + 1, m_at + m do fields[#fields + 1] = ARGV[j] end
-        redis.call('HDEL', key, unpack(fields))
-      end
-    elseif code == 'J' then
-      local path = ARGV[at]
-      if path == '$' then
-        local t = redis.call('TYPE', key).ok
-        if t ~= 'none' and t ~= JSON_TYPE then redis.call('DEL', key) end
-      else
-        -- A nested write: create the document and the ancestors of the entry when missing.
-        redis.call('JSON.SET', key, '$', '{}', 'NX')
-        for j = at + 3, at + 2 + tonumber(ARGV[at + 2]) do
-          redis.call('JSON.SET', key, ARGV[j], '{}', 'NX')
-        end
-      end
-      redis.call('JSON.SET', key, path, ARGV[at + 1])
-    elseif code == 'G' then
-      redis.call('JSON.MERGE', key, ARGV[at], ARGV[at + 1])
-    elseif code == 'K' then
-      redis.call('JSON.DEL', key, ARGV[at])
-    elseif code == 'A' then
-      redis.call('SADD', key, ARGV[at])
-    elseif code == 'B' then
-      redis.call('SREM', key, ARGV[at])
-    elseif code == 'Z' then
-      redis.call('ZADD', key, ARGV[at], ARGV[at + 1])
-    elseif code == 'Y' then
-      redis.call('ZREM', key, ARGV[at])
-    elseif code == 'T' then
-      redis.call('XADD', key, '*', unpack(pairs_from(at + 1, tonumber(ARGV[at]))))
-    elseif code == 'S' then
-      redis.call('SET', key, ARGV[at])
-    elseif code == 'E' then
-      redis.call('EXPIRE', key, ARGV[at])
+    else
+      write_op(code, key, at)
     end
     applied = applied + 1
   end

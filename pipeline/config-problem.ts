@@ -2,6 +2,7 @@
 // of schema errors, semantic rule violations and missing secrets.
 
 import type { ErrorCode } from '../common/errors.ts';
+import type { MissingReference } from './env-references.ts';
 import type { YamlPath } from './yaml-document.ts';
 
 export interface ConfigProblem {
@@ -17,4 +18,18 @@ export interface ConfigProblem {
 
 export function dottedPath(path: YamlPath): string {
   return path.map(String).join('.');
+}
+
+/** One problem per `${NAME}` reference that neither a secret nor the environment sets. */
+export function missingSecretProblems(
+  missing: readonly MissingReference[],
+  prefix: YamlPath = [],
+): ConfigProblem[] {
+  return missing.map(({ path, name }) => ({
+    code: 'CONFIG_MISSING_SECRET',
+    path: [...prefix, ...path],
+    part: 'value',
+    message: `\${${name}} is not set`,
+    hint: `set the secret or environment variable ${name}`,
+  }));
 }

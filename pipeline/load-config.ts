@@ -6,7 +6,7 @@ import { open } from 'node:fs/promises';
 import { TransformDecodeError, Value } from '@sinclair/typebox/value';
 import type { TSchema } from '@sinclair/typebox';
 import { SluiceError, isSluiceError, type SourceLocation } from '../common/errors.ts';
-import { dottedPath, type ConfigProblem } from './config-problem.ts';
+import { dottedPath, missingSecretProblems, type ConfigProblem } from './config-problem.ts';
 import { configRuleProblems } from './config-rules.ts';
 import { PipelineConfigSchema, type PipelineConfigData } from './config-schema.ts';
 import { deepFreeze, type DeepReadonly } from './deep-freeze.ts';
@@ -76,13 +76,7 @@ function evaluate(text: string, file: string, env: Environment): Evaluation {
     throw error;
   }
   const resolved = resolveEnvReferences(doc.value, env);
-  const problems: ConfigProblem[] = resolved.missing.map(({ path, name }) => ({
-    code: 'CONFIG_MISSING_SECRET',
-    path,
-    part: 'value',
-    message: `\${${name}} is not set`,
-    hint: `set the secret or environment variable ${name}`,
-  }));
+  const problems: ConfigProblem[] = missingSecretProblems(resolved.missing);
   const candidate = Value.Default(
     PipelineConfigSchema,
     withoutEmptySections(PipelineConfigSchema, resolved.value),
@@ -112,7 +106,8 @@ export async function loadPipelineConfig(file: string, env: Environment): Promis
   return parsePipelineConfig(await readConfigText(file), file, env);
 }
 
-async function readConfigText(file: string): Promise<string> {
+/** The text of a config file, refusing one over the YAML size limit before reading it. */
+export async function readConfigText(file: string): Promise<string> {
   let handle;
   try {
     handle = await open(file, 'r');

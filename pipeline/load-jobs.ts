@@ -7,7 +7,7 @@ import { basename, join } from 'node:path';
 import type { TSchema } from '@sinclair/typebox';
 import { TransformDecodeError, Value } from '@sinclair/typebox/value';
 import { SluiceError, type SourceLocation } from '../common/errors.ts';
-import { dottedPath, type ConfigProblem } from './config-problem.ts';
+import { dottedPath, missingSecretProblems, type ConfigProblem } from './config-problem.ts';
 import { deepFreeze, type DeepReadonly } from './deep-freeze.ts';
 import { resolveEnvReferences, type Environment } from './env-references.ts';
 import { jobConnectionProblems } from './job-connections.ts';
@@ -61,13 +61,7 @@ export function parseJobFile(
   const doc = parseYamlDocument(text, file);
   const locate = (path: YamlPath, part?: 'key' | 'value') => doc.locate(path, part);
   const resolved = resolveEnvReferences(doc.value, env);
-  const problems: ConfigProblem[] = resolved.missing.map(({ path, name }) => ({
-    code: 'CONFIG_MISSING_SECRET',
-    path,
-    part: 'value',
-    message: `\${${name}} is not set`,
-    hint: `set the secret or environment variable ${name}`,
-  }));
+  const problems: ConfigProblem[] = missingSecretProblems(resolved.missing);
   const candidate = Value.Default(ShallowSchema, resolved.value);
   problems.push(...schemaProblems(ShallowSchema, candidate));
   if (problems.length === 0) problems.push(...blockProblems(candidate));

@@ -3,15 +3,15 @@
 // reference — are neither resolved nor checked, so these tools run without the secrets. The
 // section is checked by the same schema as in loadPipelineConfig, with the same located errors.
 
-import { access, readFile } from 'node:fs/promises';
+import { access } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { TransformDecodeError, Value } from '@sinclair/typebox/value';
 import { SluiceError } from '../common/errors.ts';
-import { dottedPath, type ConfigProblem } from './config-problem.ts';
+import { dottedPath, missingSecretProblems, type ConfigProblem } from './config-problem.ts';
 import { ProcessorsSchema } from './config-schema.ts';
 import { deepFreeze } from './deep-freeze.ts';
 import { resolveEnvReferences, type Environment } from './env-references.ts';
-import type { ProcessorsConfig } from './load-config.ts';
+import { readConfigText, type ProcessorsConfig } from './load-config.ts';
 import { pointerToPath, schemaProblems } from './schema-problems.ts';
 import { parseYamlDocument, type YamlPath } from './yaml-document.ts';
 
@@ -29,13 +29,7 @@ export function parseProcessorsSection(
   // `processors:` with no body is a section of defaults, as in loadPipelineConfig.
   const resolved = resolveEnvReferences(raw ?? {}, env);
   const at = (path: YamlPath): YamlPath => [SECTION, ...path];
-  const problems: ConfigProblem[] = resolved.missing.map(({ path, name }) => ({
-    code: 'CONFIG_MISSING_SECRET',
-    path: at(path),
-    part: 'value',
-    message: `\${${name}} is not set`,
-    hint: `set the secret or environment variable ${name}`,
-  }));
+  const problems: ConfigProblem[] = missingSecretProblems(resolved.missing, [SECTION]);
   const candidate = Value.Default(ProcessorsSchema, resolved.value);
   for (const problem of schemaProblems(ProcessorsSchema, candidate)) {
     problems.push({ ...problem, path: at(problem.path) });
@@ -74,13 +68,7 @@ export async function loadProcessorsSection(
   file: string,
   env: Environment,
 ): Promise<ProcessorsConfig> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    throw new SluiceError('FILE_NOT_FOUND', `cannot read ${file}`, { cause: error });
-  }
-  return parseProcessorsSection(text, file, env);
+  return parseProcessorsSection(await readConfigText(file), file, env);
 }
 
 /**

@@ -254,7 +254,7 @@ export class Operator {
           this.#pause.resume();
           break;
         case 'reset':
-          await this.#reset(control.resetGeneration);
+          await this.#reset(control);
           break;
       }
     }
@@ -271,12 +271,19 @@ export class Operator {
     this.#children.startCollector(pipeline, term);
   }
 
-  async #reset(generation: number): Promise<void> {
+  async #reset(control: PipelineControl): Promise<void> {
     // Awaited inside the tick, and ticks run one after another: never two resets at once.
     const pipeline = this.#loader.prepared;
     if (pipeline === undefined) return;
     const { rdi, pipeline: name, logger } = this.#opts;
-    await resetGeneration({ rdi, name, pipeline, generation, logger });
+    await resetGeneration({
+      rdi,
+      name,
+      pipeline,
+      generation: control.resetGeneration,
+      dropTargetKeys: control.resetTargetKeys,
+      logger,
+    });
     this.#capture.forget();
   }
 }

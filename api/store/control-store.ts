@@ -4,12 +4,17 @@
 import type { Redis } from 'ioredis';
 import { pipelineControlKey } from '../../pipeline/redis-keys.ts';
 
+/** Field of the control hash: `true` when the pending reset also deletes the target keys. */
+const RESET_TARGET_KEYS_FIELD = 'reset_target_keys';
+
 export type DesiredState = 'started' | 'stopped';
 
 export interface PipelineControl {
   readonly desired: DesiredState;
   /** Incremented by each reset request; the operator resets when it sees a new value. */
   readonly resetGeneration: number;
+  /** Whether the latest reset request also deletes the tables' target keys. */
+  readonly resetTargetKeys: boolean;
   readonly updatedAt: number | undefined;
   readonly updatedBy: string | undefined;
 }
@@ -19,6 +24,7 @@ export async function readControl(rdi: Redis, name: string): Promise<PipelineCon
   return {
     desired: fields.desired === 'started' ? 'started' : 'stopped',
     resetGeneration: Number(fields.reset_generation ?? 0),
+    resetTargetKeys: fields[RESET_TARGET_KEYS_FIELD] === 'true',
     updatedAt: fields.updated_at === undefined ? undefined : Number(fields.updated_at),
     updatedBy: fields.updated_by,
   };
@@ -34,9 +40,6 @@ export async function setDesiredState(
   await rdi.hset(pipelineControlKey(name), { desired, updated_at: now, updated_by: by });
   return readControl(rdi, name);
 }
-
-/** Field of the control hash: `true` when the pending reset also deletes the target keys. */
-export const RESET_TARGET_KEYS_FIELD = 'reset_target_keys';
 
 /**
  * Records a reset request; the pipeline is started again afterwards (a reset re-snapshots).

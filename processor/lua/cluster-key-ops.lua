@@ -7,19 +7,8 @@
 
   KEYS[1]  the data key every op touches
 
-  ARGV     ops in apply-batch.lua's encoding, without 'R' markers; the key index of each op is
-           ignored (always KEYS[1]):
-             'H', k, n, f1, v1, … fn, vn, m, keep1, … keepm           replace a hash
-             'M', k, n, f1, v1, … fn, vn, m, del1, … delm             merge into a hash
-             'D', k                                                   delete the key
-             'J', k, path, json, e, ensure1, … ensuree                JSON.SET (ancestors created)
-             'G', k, path, json                                       JSON.MERGE
-             'K', k, path                                             JSON.DEL
-             'A', k, member  /  'B', k, member                        SADD / SREM
-             'Z', k, score, member  /  'Y', k, member                 ZADD / ZREM
-             'T', k, n, f1, v1, … fn, vn                              XADD key *
-             'S', k, value                                            SET
-             'E', k, seconds                                          EXPIRE
+  ARGV     ops in apply-batch.lua's encoding (listed in write-op.lua), without 'R' markers;
+           the key reference of each op is ignored (always KEYS[1])
 
   Returns  the number of ops applied
   Errors   a Redis error of the first failing command (e.g. WRONGTYPE if the key's type

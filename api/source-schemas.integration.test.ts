@@ -2,9 +2,9 @@
 // column types and composite primary keys; secrets resolved for deployed pipelines only;
 // metadata addresses refused before any connection.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { startMariadb, type MariadbInstance } from '../e2e/harness/mariadb.ts';
-import { startPostgres, type PostgresInstance } from '../e2e/harness/postgres.ts';
-import { useTestContext } from '../e2e/harness/test-context.ts';
+import { startMariadb, type MariadbInstance } from '../harness/mariadb.ts';
+import { startPostgres, type PostgresInstance } from '../harness/postgres.ts';
+import { useTestContext } from '../harness/test-context.ts';
 import { useApiFixture } from './testing/api-fixture.ts';
 
 const api = useApiFixture();

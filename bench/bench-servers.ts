@@ -3,8 +3,8 @@
 // timings) and a target Redis, both on free ports in their own folders via the e2e harness.
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
-import type { ProcessRegistry } from '../e2e/harness/process-registry.ts';
-import { startRedis, type RedisInstance } from '../e2e/harness/redis.ts';
+import type { ProcessRegistry } from '../harness/process-registry.ts';
+import { startRedis, type RedisInstance } from '../harness/redis.ts';
 
 export interface BenchServers {
   readonly rdi: RedisInstance;

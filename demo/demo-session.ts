@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Redis } from 'ioredis';
 import pg from 'pg';
-import { ProcessRegistry } from '../e2e/harness/process-registry.ts';
+import { ProcessRegistry } from '../harness/process-registry.ts';
 import { runChangeLoop } from './change-loop.ts';
 import { DemoCli } from './demo-cli.ts';
 import { deployPipeline, printInstructions, watchInitialSync } from './demo-steps.ts';

@@ -12,10 +12,10 @@ import { Redis } from 'ioredis';
 import { freePort } from '../common/free-port.ts';
 import { spawnLoggedProcess } from '../debezium-config/launch-child-process.ts';
 import { readLogTail } from '../debezium-config/launch-log-tail.ts';
-import { startPostgres, type PostgresInstance } from '../e2e/harness/postgres.ts';
-import type { ProcessRegistry } from '../e2e/harness/process-registry.ts';
-import { startRedis, type RedisInstance } from '../e2e/harness/redis.ts';
-import { waitFor } from '../e2e/harness/wait-for.ts';
+import { startPostgres, type PostgresInstance } from '../harness/postgres.ts';
+import type { ProcessRegistry } from '../harness/process-registry.ts';
+import { startRedis, type RedisInstance } from '../harness/redis.ts';
+import { waitFor } from '../harness/wait-for.ts';
 
 const REPO = join(import.meta.dirname, '..');
 /** The RDI database user the demo logs in as (Redis's own default user). */

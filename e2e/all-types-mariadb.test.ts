@@ -3,9 +3,9 @@
 // the documented rendering (docs/types.md).
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startPipeline } from './harness/pipeline.ts';
-import { startStack, type Stack } from './harness/stack.ts';
-import { useTestContext } from './harness/test-context.ts';
+import { startPipeline } from '../harness/pipeline.ts';
+import { startStack, type Stack } from '../harness/stack.ts';
+import { useTestContext } from '../harness/test-context.ts';
 import { expectHash } from './support/target-reader.ts';
 import { expectedHashes, hashDifferences } from './support/type-expected.ts';
 import {

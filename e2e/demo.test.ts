@@ -11,8 +11,8 @@ import { Redis } from 'ioredis';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { scanKeys } from '../common/redis-scan.ts';
-import { useTestContext } from './harness/test-context.ts';
-import { waitFor } from './harness/wait-for.ts';
+import { useTestContext } from '../harness/test-context.ts';
+import { waitFor } from '../harness/wait-for.ts';
 import {
   CliFailure,
   FATAL_EXIT_CODES,

@@ -5,10 +5,10 @@
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startPipeline, type RunningPipeline } from './harness/pipeline.ts';
-import { startStack, type Stack } from './harness/stack.ts';
-import { useTestContext } from './harness/test-context.ts';
-import { waitFor } from './harness/wait-for.ts';
+import { startPipeline, type RunningPipeline } from '../harness/pipeline.ts';
+import { startStack, type Stack } from '../harness/stack.ts';
+import { useTestContext } from '../harness/test-context.ts';
+import { waitFor } from '../harness/wait-for.ts';
 import { differences } from './support/compare-target.ts';
 import { runWorkload, seededRandom, WORKLOAD_SCHEMA, WORKLOAD_TABLES } from './support/workload.ts';
 

@@ -7,10 +7,10 @@ import pg from 'pg';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKPRESSURE_KEY, dlqKey } from '../pipeline/redis-keys.ts';
-import { startPipeline } from './harness/pipeline.ts';
-import { startStack, type Stack } from './harness/stack.ts';
-import { useTestContext } from './harness/test-context.ts';
-import { waitFor } from './harness/wait-for.ts';
+import { startPipeline } from '../harness/pipeline.ts';
+import { startStack, type Stack } from '../harness/stack.ts';
+import { useTestContext } from '../harness/test-context.ts';
+import { waitFor } from '../harness/wait-for.ts';
 import { differences } from './support/compare-target.ts';
 import { createWorkload, WORKLOAD_SCHEMA, WORKLOAD_TABLES } from './support/workload.ts';
 

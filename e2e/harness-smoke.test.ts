@@ -3,12 +3,12 @@
 // database. The property sets below are the known-good baselines for the renderer.
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, test } from 'vitest';
-import type { MariadbInstance } from './harness/mariadb.ts';
-import type { PostgresInstance } from './harness/postgres.ts';
-import type { RedisInstance } from './harness/redis.ts';
-import { startStack } from './harness/stack.ts';
-import { useTestContext } from './harness/test-context.ts';
-import { waitFor } from './harness/wait-for.ts';
+import type { MariadbInstance } from '../harness/mariadb.ts';
+import type { PostgresInstance } from '../harness/postgres.ts';
+import type { RedisInstance } from '../harness/redis.ts';
+import { startStack } from '../harness/stack.ts';
+import { useTestContext } from '../harness/test-context.ts';
+import { waitFor } from '../harness/wait-for.ts';
 
 const ctx = useTestContext();
 const clients: Redis[] = [];

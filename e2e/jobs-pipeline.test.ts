@@ -4,10 +4,10 @@
 // Debian package ships: their command plans are covered by the job engine's unit tests.)
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startPipeline } from './harness/pipeline.ts';
-import { startStack, type Stack } from './harness/stack.ts';
-import { useTestContext } from './harness/test-context.ts';
-import { waitFor } from './harness/wait-for.ts';
+import { startPipeline } from '../harness/pipeline.ts';
+import { startStack, type Stack } from '../harness/stack.ts';
+import { useTestContext } from '../harness/test-context.ts';
+import { waitFor } from '../harness/wait-for.ts';
 import { expectGone, expectHash } from './support/target-reader.ts';
 
 const ctx = useTestContext();

@@ -15,12 +15,12 @@ import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pipelineConfigText, startPipeline } from './harness/pipeline.ts';
-import { startProcessorProcess } from './harness/processor-process.ts';
-import { startRedis } from './harness/redis.ts';
-import { startStack, type Stack } from './harness/stack.ts';
-import { useTestContext } from './harness/test-context.ts';
-import { waitFor } from './harness/wait-for.ts';
+import { pipelineConfigText, startPipeline } from '../harness/pipeline.ts';
+import { startProcessorProcess } from '../harness/processor-process.ts';
+import { startRedis } from '../harness/redis.ts';
+import { startStack, type Stack } from '../harness/stack.ts';
+import { useTestContext } from '../harness/test-context.ts';
+import { waitFor } from '../harness/wait-for.ts';
 import { expectGone } from './support/target-reader.ts';
 
 const ctx = useTestContext();

@@ -3,9 +3,9 @@
 // primary-key change, checked key by key.
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, it } from 'vitest';
-import { startPipeline } from './harness/pipeline.ts';
-import { startStack, type Stack } from './harness/stack.ts';
-import { useTestContext } from './harness/test-context.ts';
+import { startPipeline } from '../harness/pipeline.ts';
+import { startStack, type Stack } from '../harness/stack.ts';
+import { useTestContext } from '../harness/test-context.ts';
 import { expectGone, expectHash } from './support/target-reader.ts';
 
 const ctx = useTestContext();

@@ -12,10 +12,10 @@ import { FENCE_KEY, LEADER_LEASE_KEY } from '../pipeline/redis-keys.ts';
 import { setDesiredState } from '../api/store/control-store.ts';
 import { savePipeline } from '../api/store/pipeline-store.ts';
 import { setSecret } from '../api/store/secret-store.ts';
-import { pipelineConfigText } from './harness/pipeline.ts';
-import { startStack, type Stack } from './harness/stack.ts';
-import { useTestContext } from './harness/test-context.ts';
-import { waitFor } from './harness/wait-for.ts';
+import { pipelineConfigText } from '../harness/pipeline.ts';
+import { startStack, type Stack } from '../harness/stack.ts';
+import { useTestContext } from '../harness/test-context.ts';
+import { waitFor } from '../harness/wait-for.ts';
 import { workloadUntilStopped } from './support/background-workload.ts';
 import { differences } from './support/compare-target.ts';
 import {

@@ -18,10 +18,10 @@ import { RESET_DONE_FIELD } from '../api/operator/status-report.ts';
 import { replicationSlotName } from '../debezium-config/render-source-identity.ts';
 import { systemClock } from '../processor/ports.ts';
 import { BACKPRESSURE_KEY, CHECKPOINT_KEY, DEBEZIUM_OFFSETS_KEY } from '../pipeline/redis-keys.ts';
-import { pipelineConfigText } from './harness/pipeline.ts';
-import { startStack, type Stack } from './harness/stack.ts';
-import { useTestContext } from './harness/test-context.ts';
-import { waitFor } from './harness/wait-for.ts';
+import { pipelineConfigText } from '../harness/pipeline.ts';
+import { startStack, type Stack } from '../harness/stack.ts';
+import { useTestContext } from '../harness/test-context.ts';
+import { waitFor } from '../harness/wait-for.ts';
 import { differences } from './support/compare-target.ts';
 import {
   component,

@@ -11,12 +11,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderDebeziumProperties } from '../debezium-config/render-properties.ts';
 import { parsePipelineConfig } from '../pipeline/load-config.ts';
 import { CHECKPOINT_KEY, FENCE_KEY, statsKey } from '../pipeline/redis-keys.ts';
-import { pipelineConfigText } from './harness/pipeline.ts';
-import { startProcessorProcess } from './harness/processor-process.ts';
-import { startRedisCluster, type RedisClusterInstance } from './harness/redis-cluster.ts';
-import { startStack, type Stack } from './harness/stack.ts';
-import { useTestContext } from './harness/test-context.ts';
-import { waitFor } from './harness/wait-for.ts';
+import { pipelineConfigText } from '../harness/pipeline.ts';
+import { startProcessorProcess } from '../harness/processor-process.ts';
+import { startRedisCluster, type RedisClusterInstance } from '../harness/redis-cluster.ts';
+import { startStack, type Stack } from '../harness/stack.ts';
+import { useTestContext } from '../harness/test-context.ts';
+import { waitFor } from '../harness/wait-for.ts';
 
 const ctx = useTestContext();
 let stack: Stack<'postgresql'>;

@@ -7,9 +7,9 @@
 // values are written out by hand, not computed by the converters under test.
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startPipeline } from './harness/pipeline.ts';
-import { startStack, type SourceKind, type Stack } from './harness/stack.ts';
-import { useTestContext } from './harness/test-context.ts';
+import { startPipeline } from '../harness/pipeline.ts';
+import { startStack, type SourceKind, type Stack } from '../harness/stack.ts';
+import { useTestContext } from '../harness/test-context.ts';
 import { expectHash } from './support/target-reader.ts';
 import { hashDifferences, type ExpectedRows } from './support/type-expected.ts';
 

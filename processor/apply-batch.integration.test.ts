@@ -2,8 +2,8 @@
 // fencing, keeping unchanged (TOASTed) fields, every op kind, and per-record type conflicts.
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startRedis } from '../e2e/harness/redis.ts';
-import { useTestContext } from '../e2e/harness/test-context.ts';
+import { startRedis } from '../harness/redis.ts';
+import { useTestContext } from '../harness/test-context.ts';
 import { CHECKPOINT_KEY, FENCE_KEY } from '../pipeline/redis-keys.ts';
 import { applyBatch } from './apply-batch.ts';
 import type { WriteOp } from './write-plan.ts';

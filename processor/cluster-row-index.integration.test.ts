@@ -3,8 +3,8 @@
 // truncate changes nothing; the batch and its checkpoint are written as without the index.
 import { Cluster } from 'ioredis';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startRedisCluster } from '../e2e/harness/redis-cluster.ts';
-import { useTestContext } from '../e2e/harness/test-context.ts';
+import { startRedisCluster } from '../harness/redis-cluster.ts';
+import { useTestContext } from '../harness/test-context.ts';
 import { CHECKPOINT_KEY } from '../pipeline/redis-keys.ts';
 import { rowIndexKey } from './row-index.ts';
 import type { ConnectedTarget } from './target-connect.ts';

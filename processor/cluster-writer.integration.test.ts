@@ -5,10 +5,10 @@
 import { existsSync } from 'node:fs';
 import { Cluster, Redis } from 'ioredis';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startRedis } from '../e2e/harness/redis.ts';
-import { startRedisCluster, type RedisClusterInstance } from '../e2e/harness/redis-cluster.ts';
-import { useTestContext } from '../e2e/harness/test-context.ts';
-import { waitFor } from '../e2e/harness/wait-for.ts';
+import { startRedis } from '../harness/redis.ts';
+import { startRedisCluster, type RedisClusterInstance } from '../harness/redis-cluster.ts';
+import { useTestContext } from '../harness/test-context.ts';
+import { waitFor } from '../harness/wait-for.ts';
 import { CHECKPOINT_KEY, FENCE_KEY } from '../pipeline/redis-keys.ts';
 import type { BatchToApply } from './apply-batch.ts';
 import type { ConnectedTarget } from './target-connect.ts';

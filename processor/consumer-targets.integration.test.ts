@@ -4,9 +4,9 @@
 // count each record once.
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startRedis } from '../e2e/harness/redis.ts';
-import { useTestContext } from '../e2e/harness/test-context.ts';
-import { waitFor } from '../e2e/harness/wait-for.ts';
+import { startRedis } from '../harness/redis.ts';
+import { useTestContext } from '../harness/test-context.ts';
+import { waitFor } from '../harness/wait-for.ts';
 import {
   BACKPRESSURE_KEY,
   CHECKPOINT_KEY,

@@ -3,8 +3,8 @@
 // each lookup reads from the target its job names, and an unreachable target is reported.
 import { type Cluster, Redis } from 'ioredis';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { startRedis, type RedisInstance } from '../e2e/harness/redis.ts';
-import { useTestContext } from '../e2e/harness/test-context.ts';
+import { startRedis, type RedisInstance } from '../harness/redis.ts';
+import { useTestContext } from '../harness/test-context.ts';
 import { freePort } from '../common/free-port.ts';
 import { parsePipelineConfig } from '../pipeline/load-config.ts';
 import { parseJobFile } from '../pipeline/load-jobs.ts';

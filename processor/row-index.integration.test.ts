@@ -3,8 +3,8 @@
 // to another parent, a truncate, a replayed batch, and the index kept in the same atomic step.
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startRedis } from '../e2e/harness/redis.ts';
-import { useTestContext } from '../e2e/harness/test-context.ts';
+import { startRedis } from '../harness/redis.ts';
+import { useTestContext } from '../harness/test-context.ts';
 import { CHECKPOINT_KEY } from '../pipeline/redis-keys.ts';
 import { applyBatch } from './apply-batch.ts';
 import { rowIndexKey } from './row-index.ts';

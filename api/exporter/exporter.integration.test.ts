@@ -6,10 +6,10 @@ import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startRedis } from '../../e2e/harness/redis.ts';
-import { startServerProcess } from '../../e2e/harness/server-process.ts';
-import { useTestContext } from '../../e2e/harness/test-context.ts';
-import { waitFor } from '../../e2e/harness/wait-for.ts';
+import { startRedis } from '../../harness/redis.ts';
+import { startServerProcess } from '../../harness/server-process.ts';
+import { useTestContext } from '../../harness/test-context.ts';
+import { waitFor } from '../../harness/wait-for.ts';
 import {
   BACKPRESSURE_KEY,
   LEADER_LEASE_KEY,

@@ -2,8 +2,8 @@
 // a new epoch per term, renewal refused after expiry or takeover, release by the holder only.
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startRedis } from '../../e2e/harness/redis.ts';
-import { useTestContext } from '../../e2e/harness/test-context.ts';
+import { startRedis } from '../../harness/redis.ts';
+import { useTestContext } from '../../harness/test-context.ts';
 import { LEADER_LEASE_KEY } from '../../pipeline/redis-keys.ts';
 import { LeaderLease } from './leader-lease.ts';
 

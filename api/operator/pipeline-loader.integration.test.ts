@@ -3,8 +3,8 @@
 import { readdir } from 'node:fs/promises';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startRedis } from '../../e2e/harness/redis.ts';
-import { useTestContext } from '../../e2e/harness/test-context.ts';
+import { startRedis } from '../../harness/redis.ts';
+import { useTestContext } from '../../harness/test-context.ts';
 import { savePipeline } from '../store/pipeline-store.ts';
 import type { PipelineChildren } from './pipeline-children.ts';
 import { PipelineLoader } from './pipeline-loader.ts';

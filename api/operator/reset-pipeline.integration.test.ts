@@ -4,9 +4,9 @@
 // other pipelines' checkpoints and unrelated keys stay.
 import { Cluster, Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startRedisCluster } from '../../e2e/harness/redis-cluster.ts';
-import { startRedis } from '../../e2e/harness/redis.ts';
-import { useTestContext } from '../../e2e/harness/test-context.ts';
+import { startRedisCluster } from '../../harness/redis-cluster.ts';
+import { startRedis } from '../../harness/redis.ts';
+import { useTestContext } from '../../harness/test-context.ts';
 import { parsePipelineConfig } from '../../pipeline/load-config.ts';
 import {
   CHECKPOINT_KEY,

@@ -3,8 +3,8 @@
 // Debezium and acknowledged by the processor's group, then `cdc` whatever the backlog.
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startRedis } from '../../e2e/harness/redis.ts';
-import { useTestContext } from '../../e2e/harness/test-context.ts';
+import { startRedis } from '../../harness/redis.ts';
+import { useTestContext } from '../../harness/test-context.ts';
 import { PROCESSOR_GROUP, pipelineKey, pipelineStatusKey } from '../../pipeline/redis-keys.ts';
 import type { PipelinePhase } from './pipeline-phase.ts';
 import { writeStatus } from './status-report.ts';

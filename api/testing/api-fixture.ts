@@ -5,8 +5,8 @@
 import { Redis } from 'ioredis';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll } from 'vitest';
-import { startRedis } from '../../e2e/harness/redis.ts';
-import { useTestContext } from '../../e2e/harness/test-context.ts';
+import { startRedis } from '../../harness/redis.ts';
+import { useTestContext } from '../../harness/test-context.ts';
 import type { Logger } from '../../processor/ports.ts';
 import { buildApp } from '../app.ts';
 import { rdiAuthenticator } from '../auth/rdi-authenticator.ts';

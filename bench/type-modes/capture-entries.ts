@@ -7,10 +7,10 @@ import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { renderDebeziumProperties } from '../../debezium-config/render-properties.ts';
 import { parsePipelineConfig } from '../../pipeline/load-config.ts';
-import { pipelineConfigText } from '../../e2e/harness/pipeline.ts';
-import { ProcessRegistry } from '../../e2e/harness/process-registry.ts';
-import { startStack, type SourceKind } from '../../e2e/harness/stack.ts';
-import { waitFor } from '../../e2e/harness/wait-for.ts';
+import { pipelineConfigText } from '../../harness/pipeline.ts';
+import { ProcessRegistry } from '../../harness/process-registry.ts';
+import { startStack, type SourceKind } from '../../harness/stack.ts';
+import { waitFor } from '../../harness/wait-for.ts';
 import {
   MARIADB_TYPE_SETUP,
   MARIADB_TYPE_TABLE,

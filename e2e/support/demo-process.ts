@@ -3,8 +3,8 @@
 // and `scripts/sluice` run in the environment the demo tells the user to export.
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import type { ProcessRegistry } from '../harness/process-registry.ts';
-import { waitFor } from '../harness/wait-for.ts';
+import type { ProcessRegistry } from '../../harness/process-registry.ts';
+import { waitFor } from '../../harness/wait-for.ts';
 import { descendants, type ProcessInfo } from './process-tree.ts';
 
 const REPO = join(import.meta.dirname, '..', '..');

@@ -6,8 +6,8 @@ import { open, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Redis } from 'ioredis';
 import { pipelineStatusKey } from '../../pipeline/redis-keys.ts';
-import type { TestContext } from '../harness/test-context.ts';
-import { waitFor } from '../harness/wait-for.ts';
+import type { TestContext } from '../../harness/test-context.ts';
+import { waitFor } from '../../harness/wait-for.ts';
 
 const OPERATOR_MAIN = join(import.meta.dirname, '..', '..', 'api', 'operator-main.ts');
 

@@ -2,7 +2,7 @@
 // exactly the expected hash (or is gone), and says what it saw when time runs out.
 import type { Redis } from 'ioredis';
 import { isDeepStrictEqual } from 'node:util';
-import { waitFor } from '../harness/wait-for.ts';
+import { waitFor } from '../../harness/wait-for.ts';
 
 const TIMEOUT_MS = 90_000;
 

@@ -3,8 +3,8 @@
 // own cluster, /var/run/postgresql or port 5432). As root, the server runs as user `postgres`.
 import { readdir, readFile, appendFile, chown, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { runCommand, runCommandRaw } from '../../debezium-config/launch-run-command.ts';
-import { freePort } from '../../common/free-port.ts';
+import { runCommand, runCommandRaw } from '../debezium-config/launch-run-command.ts';
+import { freePort } from '../common/free-port.ts';
 import type { ProcessRegistry } from './process-registry.ts';
 import { startServerProcess, type ServerProcess } from './server-process.ts';
 

@@ -4,8 +4,8 @@
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { runCommand, runCommandRaw } from '../../debezium-config/launch-run-command.ts';
-import { freePort } from '../../common/free-port.ts';
+import { runCommand, runCommandRaw } from '../debezium-config/launch-run-command.ts';
+import { freePort } from '../common/free-port.ts';
 import type { ProcessRegistry } from './process-registry.ts';
 import { startServerProcess, type ServerProcess } from './server-process.ts';
 

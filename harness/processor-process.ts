@@ -3,11 +3,11 @@
 // and restart it on the same pipeline.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { PROCESSOR_NODE_FLAGS } from '../../processor/node-flags.ts';
+import { PROCESSOR_NODE_FLAGS } from '../processor/node-flags.ts';
 import type { ProcessRegistry } from './process-registry.ts';
 import { startServerProcess, type ServerProcess } from './server-process.ts';
 
-const PROCESSOR_MAIN = join(import.meta.dirname, '..', '..', 'processor', 'main.ts');
+const PROCESSOR_MAIN = join(import.meta.dirname, '..', 'processor', 'main.ts');
 
 export interface ProcessorProcessOptions {
   readonly dir: string;

@@ -1,11 +1,11 @@
 // Starts a real Debezium Server for a test from the cached distribution (installed on first
 // use), in its own working folder, registered for cleanup, and waits until it is healthy.
 import { join } from 'node:path';
-import { findJava } from '../../debezium-config/launch-find-java.ts';
-import { installDebezium } from '../../debezium-config/launch-install.ts';
-import { propertyValue } from '../../debezium-config/launch-properties.ts';
-import { startDebeziumServer, type DebeziumProcess } from '../../debezium-config/launch.ts';
-import { freePort } from '../../common/free-port.ts';
+import { findJava } from '../debezium-config/launch-find-java.ts';
+import { installDebezium } from '../debezium-config/launch-install.ts';
+import { propertyValue } from '../debezium-config/launch-properties.ts';
+import { startDebeziumServer, type DebeziumProcess } from '../debezium-config/launch.ts';
+import { freePort } from '../common/free-port.ts';
 import type { ProcessRegistry } from './process-registry.ts';
 
 export interface HarnessDebeziumOptions {

@@ -2,7 +2,7 @@
 // maxmemory, noeviction) and a target Redis, started in parallel in sub-folders of `dir`.
 // Debezium is started on demand with properties the test supplies (startDebezium).
 import { join } from 'node:path';
-import type { DebeziumProcess } from '../../debezium-config/launch.ts';
+import type { DebeziumProcess } from '../debezium-config/launch.ts';
 import { startHarnessDebezium } from './debezium.ts';
 import { startMariadb, type MariadbInstance } from './mariadb.ts';
 import { startPostgres, type PostgresInstance } from './postgres.ts';

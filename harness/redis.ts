@@ -4,7 +4,7 @@
 import { mkdir } from 'node:fs/promises';
 import { createConnection } from 'node:net';
 import { join } from 'node:path';
-import { freePort } from '../../common/free-port.ts';
+import { freePort } from '../common/free-port.ts';
 import type { ProcessRegistry } from './process-registry.ts';
 import { startServerProcess, type ServerProcess } from './server-process.ts';
 

@@ -6,8 +6,8 @@ import {
   spawnLoggedProcess,
   type ChildProcessOptions,
   type LoggedChildProcess,
-} from '../../debezium-config/launch-child-process.ts';
-import { readLogTail } from '../../debezium-config/launch-log-tail.ts';
+} from '../debezium-config/launch-child-process.ts';
+import { readLogTail } from '../debezium-config/launch-log-tail.ts';
 import type { ManagedProcess, ProcessRegistry } from './process-registry.ts';
 import { waitFor } from './wait-for.ts';
 

@@ -3,9 +3,9 @@
 // then starts Debezium Server and the processor process. Used by e2e tests and the demo.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { DebeziumProcess } from '../../debezium-config/launch.ts';
-import { renderDebeziumProperties } from '../../debezium-config/render-properties.ts';
-import { parsePipelineConfig, type PipelineConfig } from '../../pipeline/load-config.ts';
+import type { DebeziumProcess } from '../debezium-config/launch.ts';
+import { renderDebeziumProperties } from '../debezium-config/render-properties.ts';
+import { parsePipelineConfig, type PipelineConfig } from '../pipeline/load-config.ts';
 import { startProcessorProcess } from './processor-process.ts';
 import type { ProcessRegistry } from './process-registry.ts';
 import type { ServerProcess } from './server-process.ts';

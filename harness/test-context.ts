@@ -13,7 +13,7 @@ export interface TestContext {
   readonly registry: ProcessRegistry;
 }
 
-const LOGS_ROOT = join(import.meta.dirname, '..', 'logs');
+const LOGS_ROOT = join(import.meta.dirname, '..', 'e2e', 'logs');
 // What is copied for a failed test: logs and the rendered configuration, not data files.
 const KEPT_FILE = /\.(log|properties)$/;
 

@@ -7,7 +7,7 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Redis } from 'ioredis';
-import { freePort } from '../../common/free-port.ts';
+import { freePort } from '../common/free-port.ts';
 import type { ProcessRegistry } from './process-registry.ts';
 import { startRedis, type RedisInstance } from './redis.ts';
 import { waitFor } from './wait-for.ts';

@@ -3,7 +3,7 @@
 // resolved from the stored secrets, and the one source Debezium Server captures from.
 
 import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import type { Redis } from 'ioredis';
 import { SluiceError } from '../../common/errors.ts';
 import { replicationSlotName } from '../../debezium-config/render-source-identity.ts';
@@ -16,6 +16,7 @@ import {
 import { readSecretValues } from '../store/secret-store.ts';
 import { readPipeline } from '../store/pipeline-store.ts';
 import { freePort } from '../../common/free-port.ts';
+import { isJobName } from '../schemas/common.ts';
 
 export interface CaptureSource {
   readonly name: string;
@@ -46,6 +47,8 @@ export async function preparePipeline(opts: {
   const secrets = await readSecretValues(opts.rdi);
   const config = parsePipelineConfig(stored.config, 'config.yaml', secrets);
   const source = captureSource(config);
+  // Checked before anything is created, so a refused name leaves no half-made folder behind.
+  for (const job of Object.keys(stored.jobs)) jobFile(opts.parentDir, job);
   const httpPort = await freePort();
 
   await mkdir(opts.parentDir, { recursive: true });
@@ -55,7 +58,7 @@ export async function preparePipeline(opts: {
   await writeFile(configFile, stored.config, { mode: 0o600 });
   await mkdir(join(dir, 'jobs'), { mode: 0o700 });
   for (const [job, text] of Object.entries(stored.jobs)) {
-    await writeFile(join(dir, 'jobs', `${job}.yaml`), text, { mode: 0o600 });
+    await writeFile(jobFile(dir, job), text, { mode: 0o600 });
   }
   return {
     name: opts.name,
@@ -68,6 +71,28 @@ export async function preparePipeline(opts: {
     secrets,
     httpPort,
   };
+}
+
+/**
+ * `<dir>/jobs/<job>.yaml`, refusing a name that is not a plain job name or whose file would
+ * land outside `jobs/`. The api checks names too, but the RDI database may hold jobs written
+ * by an older api or by hand: a name such as `../../x` must not escape the work folder.
+ */
+export function jobFile(dir: string, job: string): string {
+  const jobs = join(dir, 'jobs');
+  const file = join(jobs, `${job}.yaml`);
+  const inside = relative(jobs, file);
+  if (!isJobName(job) || inside.startsWith('..') || inside.includes(sep)) {
+    throw new SluiceError(
+      'JOB_INVALID',
+      `The stored job name ${JSON.stringify(job)} is not allowed.`,
+      {
+        path: `jobs.${JSON.stringify(job)}`,
+        hint: 'job names use letters, digits, _, - and single dots; redeploy the pipeline with a valid name',
+      },
+    );
+  }
+  return file;
 }
 
 /** Removes the working folder of a pipeline that no longer runs. */

@@ -11,9 +11,12 @@ const ConfigText = Type.String({
   maxLength: MAX_TEXT,
   description: 'config.yaml text.',
 });
+// A Record's key pattern only selects which properties its value schema checks: without
+// `additionalProperties: false`, a key such as `../../x` would pass unchecked.
 const Jobs = Type.Record(JobName, Type.String({ maxLength: MAX_TEXT }), {
   description: 'Jobs by name (file name without .yaml) → job YAML text.',
   maxProperties: 1000,
+  additionalProperties: false,
 });
 
 export const PipelineBody = Type.Object(
@@ -35,6 +38,7 @@ export const PatchPipelineBody = Type.Object(
       Type.Record(JobName, Type.Union([Type.String({ maxLength: MAX_TEXT }), Type.Null()]), {
         description: 'Jobs to add or replace; `null` deletes a job. Others stay.',
         maxProperties: 1000,
+        additionalProperties: false,
       }),
     ),
     revision: Type.Optional(
@@ -93,3 +97,16 @@ export const ControlResult = Type.Object({
   updated_at: Type.Optional(Type.Integer()),
 });
 export type ControlResultBody = Static<typeof ControlResult>;
+
+export const ResetBody = Type.Object(
+  {
+    drop_target_keys: Type.Optional(
+      Type.Boolean({
+        default: false,
+        description:
+          "Also delete the target keys of the pipeline's tables before the new snapshot (keys no source row backs any more go too).",
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);

@@ -1,14 +1,8 @@
 // GET /api/v2/info (no token): what is answering, for clients to check the URL and version.
 
 import type { FastifyPluginCallbackTypebox } from '@fastify/type-provider-typebox';
-import { Type } from '@sinclair/typebox';
 import type { ApiDeps } from '../deps.ts';
-
-const Info = Type.Object({
-  name: Type.Literal('sluice'),
-  version: Type.String(),
-  api_versions: Type.Array(Type.String()),
-});
+import { Info } from '../schemas/auth.ts';
 
 export function infoRoutes(deps: ApiDeps): FastifyPluginCallbackTypebox {
   return (app, _options, done) => {

@@ -3,27 +3,12 @@
 // wrong password. Repeated failures from one address are throttled (auth/login-throttle.ts).
 
 import type { FastifyPluginCallbackTypebox } from '@fastify/type-provider-typebox';
-import { Type } from '@sinclair/typebox';
 import { SluiceError } from '../../common/errors.ts';
 import { createLoginThrottle } from '../auth/login-throttle.ts';
 import { issueToken } from '../auth/token.ts';
 import type { ApiDeps } from '../deps.ts';
+import { LoginBody, LoginResult } from '../schemas/auth.ts';
 import { ErrorBody, errorResponses } from '../schemas/error-body.ts';
-
-const LoginBody = Type.Object(
-  {
-    username: Type.String({ minLength: 1, maxLength: 256 }),
-    password: Type.String({ maxLength: 4096 }),
-  },
-  { additionalProperties: false },
-);
-
-const LoginResult = Type.Object({
-  access_token: Type.String(),
-  token_type: Type.Literal('Bearer'),
-  expires_in: Type.Integer({ description: 'Seconds.' }),
-  expires_at: Type.Integer({ description: 'Seconds since the epoch.' }),
-});
 
 export function loginRoutes(deps: ApiDeps): FastifyPluginCallbackTypebox {
   const throttle = createLoginThrottle(deps.rdi, deps.clock, deps.loginThrottle);

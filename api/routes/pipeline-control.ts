@@ -2,12 +2,11 @@
 // carries them out and reports progress in the pipeline's status.
 
 import type { FastifyPluginCallbackTypebox } from '@fastify/type-provider-typebox';
-import { Type } from '@sinclair/typebox';
 import { bearerSecurity } from '../auth/require-token.ts';
 import type { ApiDeps } from '../deps.ts';
 import { PipelineParams } from '../schemas/common.ts';
 import { errorResponses } from '../schemas/error-body.ts';
-import { ControlResult, type ControlResultBody } from '../schemas/pipeline.ts';
+import { ControlResult, ResetBody, type ControlResultBody } from '../schemas/pipeline.ts';
 import { requestReset, setDesiredState, type PipelineControl } from '../store/control-store.ts';
 import { readPipeline } from '../store/pipeline-store.ts';
 
@@ -15,19 +14,6 @@ const actions = {
   start: 'Start a pipeline',
   stop: 'Stop a pipeline (offsets and streams are kept)',
 } as const;
-
-const ResetBody = Type.Object(
-  {
-    drop_target_keys: Type.Optional(
-      Type.Boolean({
-        default: false,
-        description:
-          "Also delete the target keys of the pipeline's tables before the new snapshot (keys no source row backs any more go too).",
-      }),
-    ),
-  },
-  { additionalProperties: false },
-);
 
 export function pipelineControlRoutes(deps: ApiDeps): FastifyPluginCallbackTypebox {
   const { rdi, clock } = deps;

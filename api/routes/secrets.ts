@@ -5,18 +5,11 @@ import type { FastifyPluginCallbackTypebox } from '@fastify/type-provider-typebo
 import { Type } from '@sinclair/typebox';
 import { bearerSecurity } from '../auth/require-token.ts';
 import type { ApiDeps } from '../deps.ts';
-import { SecretName } from '../schemas/common.ts';
 import { errorResponses } from '../schemas/error-body.ts';
+import { SecretBody, SecretList, SecretParams, SecretRef } from '../schemas/secrets.ts';
 import { deleteSecret, listSecretNames, setSecret } from '../store/secret-store.ts';
 
 const tags = ['secrets'];
-const SecretParams = Type.Object({ key: SecretName }, { additionalProperties: false });
-const SecretBody = Type.Object(
-  { value: Type.String({ maxLength: 65536, description: 'The secret value (never returned).' }) },
-  { additionalProperties: false },
-);
-const SecretRef = Type.Object({ name: Type.String() });
-const SecretList = Type.Object({ secrets: Type.Array(Type.Object({ name: Type.String() })) });
 
 export function secretRoutes(deps: ApiDeps): FastifyPluginCallbackTypebox {
   const { rdi, logger } = deps;

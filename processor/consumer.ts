@@ -76,6 +76,7 @@ export class Processor {
   #failure: unknown;
   #unreportedAckMs = 0;
   #targetDown = false;
+  #nextMemoryReport = 0;
   #prefetch: Promise<XReadReply> | undefined;
   readonly #backpressure: BackpressureMonitor;
   readonly #readBudget: ReadBudget;
@@ -163,6 +164,24 @@ export class Processor {
     await sleep(ms, undefined, { signal: this.#abort.signal }).catch(() => undefined);
   }
 
+  /**
+   * The process's memory in the processor statistics (read by the exporter), once per
+   * backpressure interval, not per batch: `resources_at` lets a reader tell a stale report.
+   */
+  async #reportMemory(): Promise<void> {
+    const { rdi, clock, settings } = this.#deps;
+    const now = clock.now();
+    if (now < this.#nextMemoryReport) return;
+    this.#nextMemoryReport = now + settings.backpressureCheckIntervalMs;
+    const { rss, heapUsed } = process.memoryUsage();
+    await rdi.hset(PROCESSOR_STATS_KEY, {
+      rss_bytes: rss,
+      heap_used_bytes: heapUsed,
+      resources_at: now,
+      consumer: settings.consumerName,
+    });
+  }
+
   async #discover(): Promise<void> {
     const { rdi, clock, settings } = this.#deps;
     if (clock.now() < this.#nextDiscovery) return;
@@ -180,6 +199,7 @@ export class Processor {
   async #step(): Promise<void> {
     await this.#discover();
     await this.#backpressure.check([...this.#streams], this.#targetDown);
+    await this.#reportMemory();
     const { settings, reader } = this.#deps;
     if (this.#streams.size === 0) {
       await this.#pause(settings.streamsCheckIntervalMs);

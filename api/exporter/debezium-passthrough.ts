@@ -1,6 +1,7 @@
 // Selected series of Debezium's own JMX metrics (scraped from the collector's JMX exporter
 // agent at each scrape) passed through under their original names, plus whether that scrape
-// worked: connection and lag of streaming, and snapshot progress.
+// worked: connection, lag, queue and errors of streaming, and snapshot progress. Enough for the
+// overview dashboard and the alerts where Prometheus cannot scrape the collector itself.
 
 import { Gauge, type Registry } from 'prom-client';
 import type { ExporterSnapshot } from './exporter-snapshot.ts';
@@ -13,6 +14,11 @@ const PASSED = [
   'TotalTableCount',
   'SnapshotRunning',
   'SnapshotCompleted',
+  'QueueTotalCapacity',
+  'QueueRemainingCapacity',
+  'NumberOfErroneousEvents',
+  'MilliSecondsSinceLastEvent',
+  'TotalNumberOfEventsSeen',
 ] as const;
 
 const LABELS = ['plugin', 'name', 'context', 'table'] as const;

@@ -1,6 +1,7 @@
 // What one scrape of the exporter reads from the RDI database, in as few round trips as the
-// data allows: per-stream statistics, processor counters, lease, operator status,
-// backpressure, and Debezium's metrics from the collector's JMX exporter agent.
+// data allows: per-stream statistics, processor counters, lease, operator status (phase,
+// components, snapshot record), backpressure, and Debezium's metrics from the collector's JMX
+// exporter agent.
 
 import type { Redis } from 'ioredis';
 import {
@@ -21,12 +22,35 @@ export interface StreamSnapshot extends StreamStatistics {
   readonly lastLatencyMs: number | undefined;
 }
 
+/** One child of the operator as its status reports it. */
+export interface ComponentSnapshot {
+  readonly name: string;
+  readonly type: string;
+  readonly state: string;
+  readonly restarts: number;
+}
+
+/** The operator's record of the snapshot (initial sync); numbers absent until known. */
+export interface SnapshotProgress {
+  readonly completed: boolean;
+  readonly tablesTotal: number | undefined;
+  readonly tablesCompleted: number | undefined;
+  readonly rowsScanned: number | undefined;
+}
+
 export interface ExporterSnapshot {
   readonly streams: readonly StreamSnapshot[];
   readonly processor: Readonly<Record<string, string>>;
   readonly lease: { readonly holder: string; readonly epoch: number } | undefined;
   /** The operator's reported phase; `not_running` when nothing reported. */
   readonly phase: string;
+  /** The operator's children; empty when nothing reported. */
+  readonly components: readonly ComponentSnapshot[];
+  readonly snapshot: SnapshotProgress | undefined;
+  /** When the operator last wrote its status (ms since the epoch). */
+  readonly statusUpdatedAt: number | undefined;
+  /** The time of this read (ms since the epoch), for ages. */
+  readonly readAt: number;
   readonly backpressure: Backpressure;
   /** Undefined when no collector metrics endpoint is known or it did not answer. */
   readonly debezium: readonly Sample[] | undefined;
@@ -60,6 +84,10 @@ export async function readSnapshot(source: SnapshotSource): Promise<ExporterSnap
     processor,
     lease: leaseValid ? { holder: lease.holder ?? '', epoch: Number(lease.epoch ?? 0) } : undefined,
     phase: status.phase ?? 'not_running',
+    components: parseComponents(status.components),
+    snapshot: parseSnapshot(status.snapshot),
+    statusUpdatedAt: status.updated_at === undefined ? undefined : Number(status.updated_at),
+    readAt: source.clock.now(),
     backpressure,
     debezium: metricsUrl === undefined ? undefined : await scrapeMetrics(metricsUrl),
   };
@@ -75,4 +103,45 @@ async function latencyPipeline(
   return replies?.map(([error, value]) =>
     error === null && typeof value === 'string' ? Number(value) : undefined,
   );
+}
+
+function parseJson(text: string | undefined): unknown {
+  if (text === undefined) return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+function parseComponents(text: string | undefined): ComponentSnapshot[] {
+  const value = parseJson(text);
+  if (!Array.isArray(value)) return [];
+  const components: ComponentSnapshot[] = [];
+  for (const item of value as unknown[]) {
+    if (typeof item !== 'object' || item === null) continue;
+    const c = item as Record<string, unknown>;
+    if (typeof c.name !== 'string' || typeof c.type !== 'string') continue;
+    components.push({
+      name: c.name,
+      type: c.type,
+      state: typeof c.state === 'string' ? c.state : 'unknown',
+      restarts: typeof c.restarts === 'number' ? c.restarts : 0,
+    });
+  }
+  return components;
+}
+
+function parseSnapshot(text: string | undefined): SnapshotProgress | undefined {
+  const value = parseJson(text);
+  if (typeof value !== 'object' || value === null) return undefined;
+  const record = value as Record<string, unknown>;
+  const count = (field: string): number | undefined =>
+    typeof record[field] === 'number' ? record[field] : undefined;
+  return {
+    completed: record.completed === true,
+    tablesTotal: count('tables_total'),
+    tablesCompleted: count('tables_completed'),
+    rowsScanned: count('rows_scanned'),
+  };
 }

@@ -12,6 +12,7 @@ import { useTestContext } from '../../harness/test-context.ts';
 import { waitFor } from '../../harness/wait-for.ts';
 import {
   BACKPRESSURE_KEY,
+  dlqKey,
   LEADER_LEASE_KEY,
   PROCESSOR_STATS_KEY,
   pipelineKey,
@@ -51,8 +52,27 @@ beforeAll(async () => {
     write_time_ms: 4,
     ack_time_ms: 1,
     last_batch_size: 7,
+    rss_bytes: 123_456_789,
+    heap_used_bytes: 45_678_901,
+    resources_at: Date.now() + 600_000,
+    consumer: 'op-a-e3',
   });
-  await rdi.hset(pipelineStatusKey('default'), { phase: 'cdc', updated_at: Date.now() });
+  await rdi.xadd(dlqKey(STREAM), '*', 'entry_id', '1-0', 'reason', 'bad');
+  await rdi.hset(pipelineStatusKey('default'), {
+    phase: 'cdc',
+    updated_at: Date.now(),
+    components: JSON.stringify([
+      { name: 'debezium', type: 'collector', state: 'paused', restarts: 1 },
+      { name: 'processor', type: 'processor', state: 'running', restarts: 3, pid: 42 },
+    ]),
+    snapshot: JSON.stringify({
+      completed: true,
+      captured: true,
+      tables_total: 2,
+      tables_completed: 2,
+      rows_scanned: 1500,
+    }),
+  });
   await rdi.hset(LEADER_LEASE_KEY, {
     holder: 'op-a',
     epoch: 3,
@@ -143,15 +163,38 @@ describe('exporter', () => {
     expect(await queryValue('sluice_exporter_rdi_up')).toBe(1);
   });
 
+  it('serves what RDI has no name for: DLQ sizes, components, snapshot progress, memory', async () => {
+    expect(await queryValue('sluice_dlq_entries{data_source="pg.public.people"}')).toBe(1);
+    expect(await queryValue('sluice_component_restarts_total{type="processor"}')).toBe(3);
+    expect(await queryValue('sluice_component_up{type="processor"}')).toBe(1);
+    expect(await queryValue('sluice_component_up{type="collector"}')).toBe(0);
+    expect(await queryValue('sluice_component_state{type="collector",state="paused"}')).toBe(1);
+    expect(await queryValue('sluice_component_state{type="collector",state="running"}')).toBe(0);
+    expect(await queryValue('sluice_snapshot_completed')).toBe(1);
+    expect(await queryValue('sluice_snapshot_tables_total')).toBe(2);
+    expect(await queryValue('sluice_snapshot_rows_scanned')).toBe(1500);
+    expect(await queryValue('sluice_processor_resident_memory_bytes{consumer="op-a-e3"}')).toBe(
+      123_456_789,
+    );
+    expect(await queryValue('sluice_processor_heap_used_bytes')).toBe(45_678_901);
+    expect(
+      await queryValue('sluice_operator_status_age_seconds{pipeline="default"}'),
+    ).toBeGreaterThanOrEqual(0);
+  });
+
   it('reads the RDI database at each scrape', async () => {
     await rdi.hincrby(statsKey(STREAM), 'inserted', 5);
     await rdi.del(BACKPRESSURE_KEY);
+    // A processor that stopped reporting its memory has no memory series.
+    await rdi.hset(PROCESSOR_STATS_KEY, 'resources_at', Date.now() - 600_000);
     await waitFor(
       'the new counts in Prometheus',
       async () =>
         (await queryValue(
           'rdi_incoming_entries{data_source="pg.public.people",operation="inserted"}',
-        )) === 35 && (await queryValue('sluice_backpressure_active')) === 0,
+        )) === 35 &&
+        (await queryValue('sluice_backpressure_active')) === 0 &&
+        (await queryValue('sluice_processor_resident_memory_bytes')) === undefined,
       { timeoutMs: 30_000, intervalMs: 500 },
     );
   });

@@ -6,6 +6,7 @@ import { Counter, Gauge, type Registry } from 'prom-client';
 import { PIPELINE_PHASES } from '../operator/pipeline-phase.ts';
 import type { ExporterSnapshot } from './exporter-snapshot.ts';
 import { registerDebeziumPassThrough } from './debezium-passthrough.ts';
+import { registerSluiceMetrics } from './sluice-metrics.ts';
 
 export type SnapshotReader = () => Promise<ExporterSnapshot | undefined>;
 
@@ -200,5 +201,6 @@ export function registerRdiMetrics(opts: RdiMetricsOptions): void {
       this.set({ reason: backpressure.reason ?? '' }, backpressure.active ? 1 : 0);
     },
   });
+  registerSluiceMetrics(registry, read, pipeline);
   registerDebeziumPassThrough(registry, read);
 }

@@ -11,7 +11,8 @@ import { loginFailuresKey } from '../../pipeline/redis-keys.ts';
 import { LuaScript } from '../../processor/script-runner.ts';
 import type { Clock } from '../../processor/ports.ts';
 
-const countScript = LuaScript.fromFile(new URL('./count-login-failure.lua', import.meta.url));
+const reserveScript = LuaScript.fromFile(new URL('./reserve-login-attempt.lua', import.meta.url));
+const releaseScript = LuaScript.fromFile(new URL('./release-login-attempt.lua', import.meta.url));
 
 export interface LoginThrottleSettings {
   /** Failed logins allowed per (user name, address) and window. */
@@ -27,22 +28,28 @@ const DEFAULT_LOGIN_THROTTLE: LoginThrottleSettings = {
   windowMs: 5 * 60_000,
 };
 
+/**
+ * An attempt is counted as a failure before its password is checked (check and count are one
+ * Lua step), so parallel attempts can never check more passwords than the limit; a success or
+ * an attempt that could not be checked is taken back afterwards.
+ */
 export interface LoginThrottle {
-  /** Throws LOGIN_THROTTLED when this user name or address has failed too often. */
-  check(username: string, address: string): Promise<void>;
-  recordFailure(username: string, address: string): Promise<void>;
-  /** A successful login clears the (user name, address) count. */
+  /** Counts one attempt; throws LOGIN_THROTTLED (nothing counted) when over a limit. */
+  reserve(username: string, address: string): Promise<void>;
+  /** The password was right: the pair's count is cleared and this attempt taken back. */
   recordSuccess(username: string, address: string): Promise<void>;
+  /** The password could not be checked (RDI database unavailable): the attempt is taken back. */
+  release(username: string, address: string): Promise<void>;
 }
 
 /** Keys hold a digest, not the user name: the RDI database's key space shows no login names. */
-function counterKeys(username: string, address: string): { pair: string; address: string } {
+function counterKeys(username: string, address: string): [string, string] {
   const digest = (text: string): string =>
     createHash('sha256').update(text).digest('hex').slice(0, 32);
-  return {
-    pair: loginFailuresKey(`pair:${digest(`${username}\u0000${address}`)}`),
-    address: loginFailuresKey(`addr:${digest(address)}`),
-  };
+  return [
+    loginFailuresKey(`pair:${digest(`${username}\u0000${address}`)}`),
+    loginFailuresKey(`addr:${digest(address)}`),
+  ];
 }
 
 export function createLoginThrottle(
@@ -50,38 +57,28 @@ export function createLoginThrottle(
   clock: Clock,
   settings: LoginThrottleSettings = DEFAULT_LOGIN_THROTTLE,
 ): LoginThrottle {
-  const limits = (keys: { pair: string; address: string }): [string, number][] => [
-    [keys.pair, settings.maxPerUserAndAddress],
-    [keys.address, settings.maxPerAddress],
-  ];
   return {
-    async check(username, address) {
+    async reserve(username, address) {
       const now = clock.now();
-      let retryAt = 0;
-      for (const [key, limit] of limits(counterKeys(username, address))) {
-        const [count, resetAt] = (await rdi.hmget(key, 'count', 'reset_at')).map(Number);
-        if (resetAt !== undefined && resetAt > now && (count ?? 0) >= limit) {
-          retryAt = Math.max(retryAt, resetAt);
-        }
-      }
-      if (retryAt > 0) {
-        const seconds = Math.max(1, Math.ceil((retryAt - now) / 1000));
-        throw new SluiceError(
-          'LOGIN_THROTTLED',
-          `Too many failed logins from this address; try again in ${String(seconds)} s.`,
-          { retryAfterSeconds: seconds },
-        );
-      }
-    },
-    async recordFailure(username, address) {
-      const keys = counterKeys(username, address);
-      const now = clock.now();
-      for (const key of [keys.pair, keys.address]) {
-        await countScript.run(rdi, [key], [now, settings.windowMs]);
-      }
+      const reply = (await reserveScript.run(rdi, counterKeys(username, address), [
+        now,
+        settings.windowMs,
+        settings.maxPerUserAndAddress,
+        settings.maxPerAddress,
+      ])) as [number, number];
+      if (reply[0] === 1) return;
+      const seconds = Math.max(1, Math.ceil((reply[1] - now) / 1000));
+      throw new SluiceError(
+        'LOGIN_THROTTLED',
+        `Too many failed logins from this address; try again in ${String(seconds)} s.`,
+        { retryAfterSeconds: seconds },
+      );
     },
     async recordSuccess(username, address) {
-      await rdi.del(counterKeys(username, address).pair);
+      await releaseScript.run(rdi, counterKeys(username, address), ['success']);
+    },
+    async release(username, address) {
+      await releaseScript.run(rdi, counterKeys(username, address), ['error']);
     },
   };
 }

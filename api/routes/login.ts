@@ -25,9 +25,16 @@ export function loginRoutes(deps: ApiDeps): FastifyPluginCallbackTypebox {
       },
       async (request) => {
         const { username, password } = request.body;
-        await throttle.check(username, request.ip);
-        if (!(await deps.authenticate(username, password))) {
-          await throttle.recordFailure(username, request.ip);
+        // Counted before the password is checked: see auth/login-throttle.ts.
+        await throttle.reserve(username, request.ip);
+        let accepted: boolean;
+        try {
+          accepted = await deps.authenticate(username, password);
+        } catch (error) {
+          await throttle.release(username, request.ip);
+          throw error;
+        }
+        if (!accepted) {
           deps.logger.warn('Login refused.', { user: username, address: request.ip });
           throw new SluiceError('AUTH_FAILED', 'Wrong user name or password.');
         }

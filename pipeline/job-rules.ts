@@ -1,40 +1,19 @@
 // Checks of a job file that its JSON Schema cannot express: `field` xor `fields`, the args each
-// data type needs, nest's constraints, and `language: sql` (not supported). Runs on a job file
-// whose blocks already match their schemas.
+// data type needs and nest's constraints. Runs on a job file whose blocks already match their
+// schemas. (Expressions are checked when they are compiled: syntax, functions, arity.)
 
 import type { ConfigProblem } from './config-problem.ts';
 import type { JobFileData, OutputBlock, TransformBlock } from './job-schema.ts';
 import type { YamlPath } from './yaml-document.ts';
 
 export function jobRuleProblems(job: JobFileData): ConfigProblem[] {
-  const problems: ConfigProblem[] = [...languageProblems(job, [])];
+  const problems: ConfigProblem[] = [];
   (job.transform ?? []).forEach((block, index) => {
     problems.push(...transformProblems(block, ['transform', index, 'with']));
   });
   (job.output ?? []).forEach((block, index) => {
     problems.push(...outputProblems(block, ['output', index, 'with']));
   });
-  return problems;
-}
-
-function languageProblems(node: unknown, path: YamlPath): ConfigProblem[] {
-  if (typeof node !== 'object' || node === null) return [];
-  if (path[0] === 'tests') return [];
-  const problems: ConfigProblem[] = [];
-  for (const [key, child] of Object.entries(node)) {
-    const at = [...path, Array.isArray(node) ? Number(key) : key];
-    if (key === 'language' && child === 'sql') {
-      problems.push({
-        code: 'CONFIG_UNSUPPORTED',
-        path: at,
-        part: 'value',
-        message: 'SQL expressions are not supported by Sluice',
-        hint: 'write the expression in jsonata (the default) or jmespath',
-      });
-    } else {
-      problems.push(...languageProblems(child, at));
-    }
-  }
   return problems;
 }
 

@@ -10,8 +10,31 @@ const closed = { additionalProperties: false } as const;
 export const EXPRESSION_LANGUAGES = ['jsonata', 'jmespath', 'sql'] as const;
 
 const Language = Choice(EXPRESSION_LANGUAGES, {
-  description: 'Expression language: jsonata (default), jmespath; sql is not supported.',
+  description: 'Expression language: jsonata (default), jmespath, or sql (SQLite expressions).',
 });
+
+/** RDI's `cache:` block: results kept per distinct values of the fields an expression reads. */
+const Cache = (description: string) =>
+  Type.Optional(
+    Type.Object(
+      {
+        enabled: BooleanSetting({ description: 'Turn the cache on.', default: false }),
+        max_size: Type.Integer({
+          minimum: 1,
+          default: 1000,
+          description: 'Most entries kept (least recently used go first).',
+        }),
+        ttl_seconds: Type.Integer({
+          minimum: 1,
+          default: 60,
+          description: 'Seconds an entry stays valid.',
+        }),
+      },
+      { ...closed, description },
+    ),
+  );
+
+const ExpressionCache = Cache('Caches the result of this expression.');
 
 const ExpressionText = Type.String({
   minLength: 1,
@@ -22,7 +45,7 @@ const ExpressionText = Type.String({
 /** `{expression, language}`, as used by keys, filters, expire and lookups. */
 const Expression = (description: string) =>
   Type.Object(
-    { expression: ExpressionText, language: Type.Optional(Language) },
+    { expression: ExpressionText, language: Type.Optional(Language), cache: ExpressionCache },
     {
       ...closed,
       description,
@@ -37,6 +60,7 @@ const AddFieldItem = Type.Object(
     field: FieldPath('Field to set; dots reach into nested objects (`after.x` with full rows).'),
     expression: ExpressionText,
     language: Type.Optional(Language),
+    cache: ExpressionCache,
   },
   closed,
 );
@@ -49,6 +73,7 @@ const AddField = Type.Object(
         field: Type.Optional(AddFieldItem.properties.field),
         expression: Type.Optional(ExpressionText),
         language: Type.Optional(Language),
+        cache: ExpressionCache,
         fields: Type.Optional(Type.Array(AddFieldItem, { minItems: 1 })),
       },
       { ...closed, description: 'Either `field` + `expression`, or a list of `fields`.' },
@@ -113,6 +138,7 @@ const Map = Type.Object(
           },
         ),
         language: Type.Optional(Language),
+        cache: ExpressionCache,
       },
       closed,
     ),
@@ -132,6 +158,25 @@ const RedisLookup = Type.Object(
         }),
         language: Type.Optional(Language),
         field: FieldPath('Field that receives the reply.'),
+        cache: Cache('Caches the values of the argument expressions.'),
+        lookup_cache: Cache(
+          'Caches the reply of Redis, per distinct command, across batches (replies may be stale for up to ttl_seconds).',
+        ),
+        batch: Type.Optional(
+          Type.Object(
+            {
+              size: Type.Optional(Type.Integer({ minimum: 1, description: 'Lookups per batch.' })),
+              timeout_ms: Type.Optional(
+                Type.Integer({ minimum: 1, description: 'Longest wait for a batch to fill.' }),
+              ),
+            },
+            {
+              ...closed,
+              description:
+                'RDI Flink processor: batching of lookups. Accepted; Sluice runs the lookups of a record as it processes it.',
+            },
+          ),
+        ),
       },
       closed,
     ),

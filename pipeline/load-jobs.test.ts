@@ -1,5 +1,5 @@
 // Job file loading: RDI defaults, unknown keys with file:line:col and hints, block variants,
-// job rules, sql refused, test files, and one job per table across a folder.
+// job rules, sql and cache blocks accepted, test files, and one job per table across a folder.
 import { mkdtemp, mkdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -52,17 +52,13 @@ describe('parseJobFile', () => {
     ).toThrow(/sorted_set needs args.score/);
   });
 
-  it('refuses language sql clearly', () => {
+  it('accepts language sql and RDI cache blocks', () => {
     const text =
-      'source:\n  table: t\ntransform:\n  - uses: filter\n    with:\n      expression: a > 1\n      language: sql\n';
-    let error: unknown;
-    try {
-      parse(text);
-    } catch (caught) {
-      error = caught;
-    }
-    expect(error).toMatchObject({ code: 'CONFIG_UNSUPPORTED' });
-    expect(String(error)).toMatch(/7:17: SQL expressions are not supported/);
+      'source:\n  table: t\ntransform:\n  - uses: filter\n    with:\n      expression: a > 1\n      language: sql\n      cache:\n        enabled: true\n';
+    const job = parse(text);
+    expect(job.job.transform?.[0]).toMatchObject({
+      with: { language: 'sql', cache: { enabled: true, max_size: 1000, ttl_seconds: 60 } },
+    });
   });
 
   it('resolves ${NAME} and reports a missing one', () => {

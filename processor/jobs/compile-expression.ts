@@ -1,6 +1,6 @@
 // Compiles an expression written in a job file, once, at load time. A syntax error names the
-// file, line and column of the expression (plus the offset inside it); `language: sql` is
-// refused with a clear message.
+// file, line and column of the expression (plus the offset inside it), as does a call of an
+// unknown function or with the wrong number of arguments (JMESPath and SQL).
 
 import { SluiceError } from '../../common/errors.ts';
 import type { JobDefinition } from '../../pipeline/load-jobs.ts';
@@ -9,6 +9,11 @@ import type { CompiledExpression, EvaluationLimits } from './expression.ts';
 import { ExpressionSyntaxError } from './expression.ts';
 import { compileJmespath } from './jmespath-expression.ts';
 import { compileJsonata } from './jsonata-expression.ts';
+import { compileSql } from './sql-expression.ts';
+import { readSqlExpression } from './sql-tokens.ts';
+import type { CacheSettings } from './expression-cache.ts';
+import { withCache } from './expression-cache.ts';
+import { jmespathFields } from './jmespath-expression.ts';
 
 export interface ExpressionSite {
   readonly job: JobDefinition;
@@ -20,15 +25,29 @@ export function compileAt(
   source: string,
   language: string | undefined,
   path: YamlPath,
+  cache?: CacheSettings,
+): CompiledExpression {
+  const compiled = compileLanguage(site, source, language, path);
+  if (cache?.enabled !== true) return compiled;
+  return withCache(compiled, cache, fieldsRead(source, language));
+}
+
+/** The top-level fields an expression reads, when that can be known from its text. */
+function fieldsRead(source: string, language: string | undefined): readonly string[] | undefined {
+  if (language === 'sql') return readSqlExpression(source).columns;
+  if (language === 'jmespath') return jmespathFields(source);
+  return undefined;
+}
+
+function compileLanguage(
+  site: ExpressionSite,
+  source: string,
+  language: string | undefined,
+  path: YamlPath,
 ): CompiledExpression {
   const location = site.job.locate(path, 'value');
   try {
-    if (language === 'sql') {
-      throw new SluiceError('CONFIG_UNSUPPORTED', 'SQL expressions are not supported by Sluice', {
-        location,
-        hint: 'write the expression in jsonata (the default) or jmespath',
-      });
-    }
+    if (language === 'sql') return compileSql(source, site.limits);
     return language === 'jmespath'
       ? compileJmespath(source, site.limits)
       : compileJsonata(source, site.limits);

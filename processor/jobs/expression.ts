@@ -34,7 +34,7 @@ export interface EvaluationContext {
 
 export interface CompiledExpression {
   readonly source: string;
-  readonly language: 'jsonata' | 'jmespath';
+  readonly language: 'jsonata' | 'jmespath' | 'sql';
   /** Raw result; may be a promise (JSONata). Throws a coded error on failure. */
   evaluate(input: JobValue, context: EvaluationContext): unknown;
 }

@@ -43,8 +43,10 @@ describe('RDI JMESPath functions', () => {
     ["replace('a-b-c', '-', '+')", 'a+b+c'],
     ["split('a,b')", ['a', 'b']],
     ["split('a b', ' ')", ['a', 'b']],
-    ["time_delta_days('2024-01-21T00:00:00Z')", 10],
-    ["time_delta_seconds('2024-01-10T23:59:00Z')", -60],
+    // RDI: now − dt, so a past dt is positive; days floor like Python's timedelta.days.
+    ["time_delta_days('2024-01-21T00:00:00Z')", -10],
+    ["time_delta_days('2024-01-01T00:00:00Z')", 10],
+    ["time_delta_seconds('2024-01-10T23:59:00Z')", 60],
     ['to_entries({a: `1`})', [{ key: 'a', value: 1 }]],
     ['uuid()', 'the-uuid'],
   ])('%s', async (source, expected) => {

@@ -4,6 +4,7 @@
 import { SluiceError } from '../../common/errors.ts';
 import type { CompiledExpression, EvaluationContext, EvaluationLimits } from './expression.ts';
 import { abbreviate, ExpressionSyntaxError } from './expression.ts';
+import { checkJmespathCalls, fieldNames } from './jmespath-check.ts';
 import { rdiFunctions } from './jmespath-functions.ts';
 import { createEvaluator, parseJmespath, type JmespathNode } from './jmespath-runtime.ts';
 
@@ -15,13 +16,25 @@ export function compileJmespath(source: string, limits: EvaluationLimits): Compi
     const message = error instanceof Error ? error.message : String(error);
     throw new ExpressionSyntaxError(message, undefined);
   }
+  checkJmespathCalls(ast);
   const where = `the jmespath expression '${abbreviate(source)}'`;
   let current: EvaluationContext | undefined;
   const context = (): EvaluationContext => {
     if (current === undefined) throw new Error('jmespath function called outside an evaluation');
     return current;
   };
-  const run = createEvaluator(rdiFunctions(context), {
+  // filter_entries() takes its predicate as text: parsed once per distinct text.
+  const predicates = new Map<string, JmespathNode>();
+  const search = (expression: string, data: unknown): unknown => {
+    let predicate = predicates.get(expression);
+    if (predicate === undefined) {
+      predicate = parseJmespath(expression);
+      checkJmespathCalls(predicate);
+      if (predicates.size < 100) predicates.set(expression, predicate);
+    }
+    return run(predicate, data, false);
+  };
+  const run = createEvaluator(rdiFunctions({ evaluation: context, search }), {
     maxSteps: limits.maxSteps,
     maxDepth: limits.maxDepth,
     exceeded: (what) => {
@@ -48,4 +61,13 @@ export function compileJmespath(source: string, limits: EvaluationLimits): Compi
       }
     },
   };
+}
+
+/** The fields a JMESPath expression mentions, for cache keys; undefined: it may read any. */
+export function jmespathFields(source: string): readonly string[] | undefined {
+  try {
+    return fieldNames(parseJmespath(source));
+  } catch {
+    return undefined;
+  }
 }

@@ -65,7 +65,7 @@ export interface Budget {
 export function createEvaluator(
   functions: ReadonlyMap<string, CustomFunction>,
   budget: Budget,
-): (node: JmespathNode, value: unknown) => unknown {
+): (node: JmespathNode, value: unknown, fresh?: boolean) => unknown {
   const runtime = new jmespath.Runtime();
   const interpreter = new jmespath.TreeInterpreter(runtime);
   runtime._interpreter = interpreter;
@@ -89,9 +89,33 @@ export function createEvaluator(
       depth -= 1;
     }
   };
-  return (node, value) => {
-    steps = 0;
-    depth = 0;
+  // `fresh: false` evaluates inside a running evaluation (a predicate), sharing its budget.
+  return (node, value, fresh = true) => {
+    if (fresh) {
+      steps = 0;
+      depth = 0;
+    }
     return interpreter.visit(node, value);
   };
+}
+
+/** How many arguments a built-in function takes (max: Infinity when variadic). */
+export interface Arity {
+  readonly min: number;
+  readonly max: number;
+}
+
+const builtinTable = (
+  new jmespath.Runtime() as unknown as {
+    functionTable: Record<string, { _signature: { variadic?: boolean; optional?: boolean }[] }>;
+  }
+).functionTable;
+
+/** The arity of jmespath.js's built-in `name`, or undefined when there is no such function. */
+export function builtinArity(name: string): Arity | undefined {
+  if (!Object.hasOwn(builtinTable, name)) return undefined;
+  const signature = builtinTable[name]?._signature ?? [];
+  const variadic = signature.some((arg) => arg.variadic === true);
+  const required = signature.filter((arg) => arg.optional !== true).length;
+  return { min: required, max: variadic ? Infinity : signature.length };
 }

@@ -33,3 +33,25 @@ export function missingSecretProblems(
     hint: `set the secret or environment variable ${name}`,
   }));
 }
+
+/**
+ * Most problems reported for one file. A flood (one per key of a 100,000-key file) would cost
+ * the caller more to receive than to fix; the first ones in file order say what is wrong.
+ */
+export const MAX_REPORTED_PROBLEMS = 100;
+
+/**
+ * The first `MAX_REPORTED_PROBLEMS` of `items` (already in file order), and how many were left
+ * out. Callers report the count with `omittedProblemsMessage`.
+ */
+export function firstProblems<T>(items: readonly T[]): { shown: readonly T[]; omitted: number } {
+  if (items.length <= MAX_REPORTED_PROBLEMS) return { shown: items, omitted: 0 };
+  return {
+    shown: items.slice(0, MAX_REPORTED_PROBLEMS),
+    omitted: items.length - MAX_REPORTED_PROBLEMS,
+  };
+}
+
+export function omittedProblemsMessage(omitted: number, file: string): string {
+  return `${omitted} more problem(s) in ${file} are not listed (only the first ${MAX_REPORTED_PROBLEMS} are); fix these and check again`;
+}

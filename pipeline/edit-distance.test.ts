@@ -27,3 +27,10 @@ describe('closestMatch', () => {
     expect(closestMatch('x', [])).toBeUndefined();
   });
 });
+
+describe('closestMatch bounds', () => {
+  it('gives no suggestion for a very long word (its cost grows with the length)', () => {
+    expect(closestMatch('sourcse', ['sources'])).toBe('sources');
+    expect(closestMatch(`${'s'.repeat(64)}x`, ['s'.repeat(64)])).toBeUndefined();
+  });
+});

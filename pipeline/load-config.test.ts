@@ -286,6 +286,25 @@ describe('config problems', () => {
     expect(error).toMatchObject({ code: 'CONFIG_YAML_LIMIT', location: { line: 2, column: 10 } });
   });
 
+  it('lists at most 100 problems in file order and counts the rest', () => {
+    const unknown = Array.from({ length: 3000 }, (_, i) => `extra_${i}: 1`);
+    const found = problems(configText(PG, [], unknown));
+    expect(found).toHaveLength(101);
+    expect(found[0]?.path).toBe('extra_0');
+    expect(found[99]?.path).toBe('extra_99');
+    expect(found[100]?.message).toContain('2900 more problem(s) in config.yaml are not listed');
+  });
+
+  it('an anchored mapping reused until it expands past the entry limit names the file', () => {
+    const lines = ['x-base: &base', ...Array.from({ length: 300 }, (_, i) => `  k${i}: v`)];
+    lines.push('sources:', ...Array.from({ length: 98 }, (_, i) => `  s${i}: *base`));
+    const [error, ...rest] = problems(lines.join('\n'));
+    expect(rest).toEqual([]);
+    expect(error?.code).toBe('CONFIG_YAML_LIMIT');
+    expect(error?.location).toEqual({ file: 'config.yaml', line: 303, column: 7 });
+    expect(error?.message).toMatch(/aliases expand the document to \d+ keys/);
+  });
+
   it('nesting too deep', () => {
     const error = onlyProblem(configText(PG, [`tables: ${'['.repeat(70)}${']'.repeat(70)}`]));
     expect(error).toMatchObject({ code: 'CONFIG_YAML_LIMIT', location: { line: 9 } });

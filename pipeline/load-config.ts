@@ -6,7 +6,13 @@ import { open } from 'node:fs/promises';
 import { TransformDecodeError, Value } from '@sinclair/typebox/value';
 import type { TSchema } from '@sinclair/typebox';
 import { SluiceError, isSluiceError, type SourceLocation } from '../common/errors.ts';
-import { dottedPath, missingSecretProblems, type ConfigProblem } from './config-problem.ts';
+import {
+  dottedPath,
+  firstProblems,
+  missingSecretProblems,
+  omittedProblemsMessage,
+  type ConfigProblem,
+} from './config-problem.ts';
 import { configRuleProblems } from './config-rules.ts';
 import { PipelineConfigSchema, type PipelineConfigData } from './config-schema.ts';
 import { deepFreeze, type DeepReadonly } from './deep-freeze.ts';
@@ -38,7 +44,22 @@ export function checkPipelineConfig(
   const result = evaluate(text, file, env);
   if ('config' in result) return { ok: true, config: result.config };
   if ('fatal' in result) return { ok: false, errors: [result.fatal] };
-  return { ok: false, errors: result.problems.map((located) => toError(located)) };
+  return { ok: false, errors: reportedErrors(result.problems, file) };
+}
+
+/** Errors for the first problems in file order, and one more counting those left out. */
+function reportedErrors(problems: readonly LocatedProblem[], file: string): SluiceError[] {
+  const { shown, omitted } = firstProblems(problems);
+  const errors = shown.map((located) => toError(located));
+  const last = shown.at(-1);
+  if (omitted > 0 && last !== undefined) {
+    errors.push(
+      new SluiceError(last.problem.code, omittedProblemsMessage(omitted, file), {
+        location: last.location,
+      }),
+    );
+  }
+  return errors;
 }
 
 /**
@@ -53,8 +74,8 @@ export function parsePipelineConfig(text: string, file: string, env: Environment
   const [first, ...rest] = result.problems;
   if (first === undefined) throw new Error('config check failed without a problem');
   if (rest.length === 0) throw toError(first);
-  const all = result.problems.map((located) => toError(located));
-  throw toError(first, new AggregateError(all, `${all.length} problems in ${file}`));
+  const all = reportedErrors(result.problems, file);
+  throw toError(first, new AggregateError(all, `${result.problems.length} problems in ${file}`));
 }
 
 interface LocatedProblem {

@@ -7,7 +7,13 @@ import { basename, join } from 'node:path';
 import type { TSchema } from '@sinclair/typebox';
 import { TransformDecodeError, Value } from '@sinclair/typebox/value';
 import { SluiceError, type SourceLocation } from '../common/errors.ts';
-import { dottedPath, missingSecretProblems, type ConfigProblem } from './config-problem.ts';
+import {
+  dottedPath,
+  firstProblems,
+  missingSecretProblems,
+  omittedProblemsMessage,
+  type ConfigProblem,
+} from './config-problem.ts';
 import { deepFreeze, type DeepReadonly } from './deep-freeze.ts';
 import { resolveEnvReferences, type Environment } from './env-references.ts';
 import { jobConnectionProblems } from './job-connections.ts';
@@ -77,13 +83,22 @@ export function parseJobFile(
       }
     }
   }
-  const errors = sortProblems(problems, locate).map((p) => toError(p.problem, p.location));
+  const sorted = sortProblems(problems, locate);
+  const { shown, omitted } = firstProblems(sorted);
+  const errors = shown.map((p) => toError(p.problem, p.location));
+  const last = shown.at(-1);
+  if (omitted > 0 && last !== undefined) {
+    const message = omittedProblemsMessage(omitted, file);
+    errors.push(
+      toError({ code: last.problem.code, path: [], part: 'key', message }, last.location),
+    );
+  }
   const [head] = errors;
   if (head !== undefined) {
     if (errors.length > 1) {
       // The first problem is thrown; its cause lists all of them.
       Object.defineProperty(head, 'cause', {
-        value: new AggregateError(errors, `${errors.length} problems in ${file}`),
+        value: new AggregateError(errors, `${sorted.length} problems in ${file}`),
       });
     }
     throw head;

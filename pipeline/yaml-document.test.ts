@@ -70,6 +70,44 @@ describe('parseYamlDocument', () => {
     expect(error.location).toEqual({ file: 'f.yaml', line: 2, column: 8 });
   });
 
+  it('rejects a document with more entries than the limit, before building its value', () => {
+    const entries = YAML_LIMITS.maxEntries + 1;
+    const text = `a: [${Array.from({ length: entries }, () => '1').join(', ')}]\n`;
+    const error = failure(text);
+    expect(error.code).toBe('CONFIG_YAML_LIMIT');
+    expect(error.message).toMatch(/the document has \d+ keys and list items; the limit is 10000/);
+  });
+
+  it('counts entries with aliases expanded (an anchored mapping reused 98 times)', () => {
+    const lines = ['base: &b', ...Array.from({ length: 200 }, (_, i) => `  k${i}: v`), 'uses:'];
+    lines.push(...Array.from({ length: 98 }, (_, i) => `  u${i}: *b`));
+    const error = failure(lines.join('\n'));
+    expect(error.code).toBe('CONFIG_YAML_LIMIT');
+    expect(error.location).toEqual({ file: 'f.yaml', line: 203, column: 7 });
+    expect(() =>
+      parseYamlDocument(lines.slice(0, 200 + 2 + 40).join('\n'), 'f.yaml'),
+    ).not.toThrow();
+  });
+
+  it('refuses a text with too many lines or commas before the parser runs', () => {
+    const commas = failure(`a: [${'1,'.repeat(YAML_LIMITS.maxSeparators + 1)}1]`);
+    expect(commas).toMatchObject({ code: 'CONFIG_YAML_LIMIT', location: { line: 1, column: 1 } });
+    expect(commas.message).toContain(`${YAML_LIMITS.maxSeparators + 1} commas`);
+    const lines = failure('# comment\n'.repeat(YAML_LIMITS.maxSeparators));
+    expect(lines.message).toContain(`${YAML_LIMITS.maxSeparators + 1} lines`);
+  });
+
+  it('finds a duplicate key at the end of a large mapping', () => {
+    const keys = Array.from({ length: 5000 }, (_, i) => `k${i}: 1`);
+    const error = failure(`m:\n${[...keys, 'k17: 2'].map((k) => `  ${k}`).join('\n')}\n`);
+    expect(error).toMatchObject({ code: 'CONFIG_YAML_SYNTAX', path: 'm.k17' });
+    expect(error.location).toMatchObject({ line: 5002, column: 3 });
+  });
+
+  it('tells 1 and "1" apart as keys, as YAML does', () => {
+    expect(() => parseYamlDocument('1: a\n"1": b\n', 'f.yaml')).not.toThrow();
+  });
+
   it('rejects an alias to its own ancestor', () => {
     expect(failure('a: &a [*a]\n').code).toBe('CONFIG_YAML_LIMIT');
   });

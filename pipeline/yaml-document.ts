@@ -6,17 +6,18 @@ import {
   Composer,
   isAlias,
   isMap,
-  isPair,
   isScalar,
   isSeq,
   LineCounter,
   Parser,
   type Document,
-  type Node,
+  type Pair,
+  type YAMLMap,
   YAMLParseError,
   type YAMLError,
 } from 'yaml';
 import { SluiceError, type SourceLocation } from '../common/errors.ts';
+import { keyText, yamlShape, type YamlShape } from './yaml-shape.ts';
 
 export const YAML_LIMITS = {
   /** Largest accepted document, in UTF-8 bytes. */
@@ -25,6 +26,17 @@ export const YAML_LIMITS = {
   maxAliasCount: 100,
   /** Deepest accepted nesting of mappings and sequences. */
   maxDepth: 64,
+  /**
+   * Most mapping entries and list items, counted with every alias expanded: bounds the work
+   * of everything after parsing (an anchored mapping used a hundred times is a hundred copies).
+   * A large pipeline (a thousand tables with their column lists) stays well below it.
+   */
+  maxEntries: 10_000,
+  /**
+   * Most lines, and most commas, of the raw text: checked before the parser runs, whose own
+   * cost is about 30 µs per entry (a 1 MiB flow list of 500,000 items took 10 s).
+   */
+  maxSeparators: 20_000,
 } as const;
 
 /** A key path: mapping keys and sequence indexes from the document root. */
@@ -55,6 +67,7 @@ export function parseYamlDocument(text: string, file: string): YamlDocument {
       { location: { file, line: 1, column: 1 } },
     );
   }
+  precheckSeparators(text, file);
   precheckNesting(text, (offset) => locateInText(file, text, offset));
   const lineCounter = new LineCounter();
   const where = (offset: number): SourceLocation => toLocation(file, lineCounter, offset);
@@ -62,20 +75,23 @@ export function parseYamlDocument(text: string, file: string): YamlDocument {
 
   const doc = composeSingleDocument(tokens, text.length);
   const syntaxError = doc.errors[0];
-  if (syntaxError !== undefined) throw fromYamlError(syntaxError, doc, text, where);
+  if (syntaxError !== undefined) throw fromYamlError(syntaxError, where);
 
-  const contents = doc.contents;
-  checkDepth(contents, where);
-  const value = toPlainValue(doc, where);
+  const shape = yamlShape(doc, YAML_LIMITS.maxDepth);
+  checkShape(shape, where);
+  const value = toPlainValue(doc, shape, where);
+  const keyIndex = new WeakMap<YAMLMap, Map<string, Pair>>();
   return {
     file,
     value,
-    locate: (path, part = 'key') => where(offsetOf(doc, path, part)),
+    locate: (path, part = 'key') => where(offsetOf(doc, shape, keyIndex, path, part)),
   };
 }
 
 function composeSingleDocument(tokens: Parameters<Composer['compose']>[0], length: number) {
-  const composer = new Composer({ prettyErrors: false, uniqueKeys: true });
+  // Duplicate keys are found by yamlShape with a set per mapping: yaml's own check compares
+  // each key with every earlier one, quadratic in the size of a mapping.
+  const composer = new Composer({ prettyErrors: false, uniqueKeys: false });
   let first: Document.Parsed | undefined;
   for (const doc of composer.compose(tokens, true, length)) {
     if (first === undefined) {
@@ -90,6 +106,24 @@ function composeSingleDocument(tokens: Parameters<Composer['compose']>[0], lengt
   // compose(…, forceDoc = true) always yields a document, even for empty input.
   if (first === undefined) throw new Error('yaml Composer yielded no document');
   return first;
+}
+
+function precheckSeparators(text: string, file: string): void {
+  let lines = 1;
+  let commas = 0;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text.charCodeAt(i);
+    if (ch === 0x0a) lines++;
+    else if (ch === 0x2c) commas++;
+  }
+  const what = lines > YAML_LIMITS.maxSeparators ? `${lines} lines` : `${commas} commas`;
+  if (lines > YAML_LIMITS.maxSeparators || commas > YAML_LIMITS.maxSeparators) {
+    throw new SluiceError(
+      'CONFIG_YAML_LIMIT',
+      `the document has ${what}; the limit is ${YAML_LIMITS.maxSeparators} lines and ${YAML_LIMITS.maxSeparators} commas`,
+      { location: { file, line: 1, column: 1 } },
+    );
+  }
 }
 
 function precheckNesting(text: string, where: (offset: number) => SourceLocation): void {
@@ -115,87 +149,64 @@ function tooDeep(location: SourceLocation): SluiceError {
   );
 }
 
-/** Depth of mappings and sequences as written (aliases are checked after expansion). */
-function checkDepth(root: Node | null, where: (offset: number) => SourceLocation): void {
-  const stack: { node: unknown; depth: number }[] = [{ node: root, depth: 0 }];
-  for (let item = stack.pop(); item !== undefined; item = stack.pop()) {
-    const { node, depth } = item;
-    if (isMap(node) || isSeq(node)) {
-      if (depth + 1 > YAML_LIMITS.maxDepth) throw tooDeep(where(node.range?.[0] ?? 0));
-      for (const child of node.items) stack.push({ node: child, depth: depth + 1 });
-    } else if (isPair(node)) {
-      stack.push({ node: node.key, depth }, { node: node.value, depth });
-    }
+/** Size, depth and duplicate keys, counted once over the composed document. */
+function checkShape(shape: YamlShape, where: (offset: number) => SourceLocation): void {
+  if (shape.duplicate !== undefined) {
+    const { offset, path } = shape.duplicate;
+    throw new SluiceError('CONFIG_YAML_SYNTAX', `duplicate key '${String(path.at(-1))}'`, {
+      location: where(offset),
+      path: path.join('.'),
+      hint: 'each key may appear once in a mapping; remove or merge the repeated one',
+    });
+  }
+  if (shape.tooDeepAt !== undefined) throw tooDeep(where(shape.tooDeepAt));
+  const aliasAt = (): SourceLocation => where(shape.firstAlias?.range?.[0] ?? 0);
+  if (shape.cyclic) {
+    throw new SluiceError('CONFIG_YAML_LIMIT', 'an alias refers to one of its own ancestors', {
+      location: aliasAt(),
+    });
+  }
+  if (shape.writtenEntries > YAML_LIMITS.maxEntries) {
+    throw new SluiceError(
+      'CONFIG_YAML_LIMIT',
+      `the document has ${shape.writtenEntries} keys and list items; the limit is ${YAML_LIMITS.maxEntries}`,
+      { location: where(0) },
+    );
+  }
+  if (shape.expandedEntries > YAML_LIMITS.maxEntries) {
+    throw new SluiceError(
+      'CONFIG_YAML_LIMIT',
+      `aliases expand the document to ${shape.expandedEntries} keys and list items; the limit is ${YAML_LIMITS.maxEntries}`,
+      { location: aliasAt(), hint: 'write the repeated values out, or repeat them less often' },
+    );
+  }
+  if (shape.expandedDepth > YAML_LIMITS.maxDepth) {
+    throw tooDeep(shape.firstAlias === undefined ? where(0) : aliasAt());
   }
 }
 
-function toPlainValue(doc: Document.Parsed, where: (offset: number) => SourceLocation): unknown {
-  let value: unknown;
+function toPlainValue(
+  doc: Document.Parsed,
+  shape: YamlShape,
+  where: (offset: number) => SourceLocation,
+): unknown {
   try {
-    value = doc.toJS({ maxAliasCount: YAML_LIMITS.maxAliasCount });
+    return doc.toJS({ maxAliasCount: YAML_LIMITS.maxAliasCount });
   } catch (error) {
     // yaml throws a ReferenceError for an alias bomb (and for unresolvable aliases).
     throw new SluiceError(
       'CONFIG_YAML_LIMIT',
       `aliases expand to too many nodes (limit ${YAML_LIMITS.maxAliasCount}); write the values out`,
-      { location: where(firstAliasOffset(doc)), cause: error },
+      { location: where(shape.firstAlias?.range?.[0] ?? 0), cause: error },
     );
   }
-  checkExpandedValue(value, 0, new Set(), () => where(firstAliasOffset(doc)));
-  return value;
 }
 
-/** After alias expansion: no cycles (`&a [*a]`) and still no deeper than the limit. */
-function checkExpandedValue(
-  value: unknown,
-  depth: number,
-  ancestors: Set<object>,
-  aliasLocation: () => SourceLocation,
-): void {
-  if (typeof value !== 'object' || value === null) return;
-  if (ancestors.has(value)) {
-    throw new SluiceError('CONFIG_YAML_LIMIT', 'an alias refers to one of its own ancestors', {
-      location: aliasLocation(),
-    });
-  }
-  if (depth + 1 > YAML_LIMITS.maxDepth) throw tooDeep(aliasLocation());
-  ancestors.add(value);
-  for (const child of Object.values(value)) {
-    checkExpandedValue(child, depth + 1, ancestors, aliasLocation);
-  }
-  ancestors.delete(value);
-}
-
-function firstAliasOffset(doc: Document.Parsed): number {
-  const stack: unknown[] = [doc.contents];
-  let first = Number.POSITIVE_INFINITY;
-  for (let node = stack.pop(); node !== undefined; node = stack.pop()) {
-    if (isAlias(node)) first = Math.min(first, node.range?.[0] ?? first);
-    else if (isMap(node) || isSeq(node)) stack.push(...node.items);
-    else if (isPair(node)) stack.push(node.key, node.value);
-  }
-  return Number.isFinite(first) ? first : 0;
-}
-
-function fromYamlError(
-  error: YAMLError,
-  doc: Document.Parsed,
-  text: string,
-  where: (offset: number) => SourceLocation,
-): SluiceError {
+function fromYamlError(error: YAMLError, where: (offset: number) => SourceLocation): SluiceError {
   const offset = error.pos[0];
   if (error.code === 'RESOURCE_EXHAUSTION') {
     return new SluiceError('CONFIG_YAML_LIMIT', `the document is too complex to parse`, {
       location: where(offset),
-    });
-  }
-  if (error.code === 'DUPLICATE_KEY') {
-    const path = pathOfKeyAt(doc, offset);
-    const key = path?.at(-1) ?? text.slice(error.pos[0], error.pos[1]);
-    return new SluiceError('CONFIG_YAML_SYNTAX', `duplicate key '${String(key)}'`, {
-      location: where(offset),
-      ...(path === undefined ? {} : { path: path.join('.') }),
-      hint: 'each key may appear once in a mapping; remove or merge the repeated one',
     });
   }
   return new SluiceError('CONFIG_YAML_SYNTAX', `invalid YAML: ${firstLine(error.message)}`, {
@@ -208,43 +219,25 @@ function firstLine(message: string): string {
   return end === -1 ? message : message.slice(0, end);
 }
 
-/** Key path of the mapping key that starts at `offset` (used to name duplicate keys). */
-function pathOfKeyAt(doc: Document.Parsed, offset: number): YamlPath | undefined {
-  const stack: { node: unknown; path: YamlPath }[] = [{ node: doc.contents, path: [] }];
-  for (let item = stack.pop(); item !== undefined; item = stack.pop()) {
-    const { node, path } = item;
-    if (isMap(node)) {
-      for (const pair of node.items) {
-        const key = keyText(pair.key);
-        if (key === undefined) continue;
-        if (isScalar(pair.key) && pair.key.range?.[0] === offset) return [...path, key];
-        stack.push({ node: pair.value, path: [...path, key] });
-      }
-    } else if (isSeq(node)) {
-      node.items.forEach((child, index) => stack.push({ node: child, path: [...path, index] }));
-    }
-  }
-  return undefined;
-}
-
-function keyText(key: unknown): string | undefined {
-  if (!isScalar(key)) return undefined;
-  const value: unknown = key.value;
-  if (value === null) return '';
-  if (typeof value === 'string') return value;
-  return typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint'
-    ? String(value)
-    : undefined;
-}
-
-function offsetOf(doc: Document.Parsed, path: YamlPath, part: 'key' | 'value'): number {
+/**
+ * Offset of `path` in the file. Each mapping's keys are indexed the first time a path goes
+ * through it and aliases are followed through the shape's table, so locating every problem
+ * of a large document stays linear.
+ */
+function offsetOf(
+  doc: Document.Parsed,
+  shape: YamlShape,
+  keyIndex: WeakMap<YAMLMap, Map<string, Pair>>,
+  path: YamlPath,
+  part: 'key' | 'value',
+): number {
   let node: unknown = doc.contents;
   let keyOffset = rangeStart(node) ?? 0;
   for (const segment of path) {
-    if (isAlias(node)) node = node.resolve(doc);
+    if (isAlias(node)) node = shape.aliasTargets.get(node);
     let next: { key: unknown; value: unknown } | undefined;
     if (isMap(node)) {
-      next = node.items.find((pair) => keyText(pair.key) === String(segment));
+      next = keysOf(node, keyIndex).get(String(segment));
     } else if (isSeq(node) && typeof segment === 'number') {
       const child: unknown = node.items[segment];
       next = child === undefined ? undefined : { key: child, value: child };
@@ -254,6 +247,19 @@ function offsetOf(doc: Document.Parsed, path: YamlPath, part: 'key' | 'value'): 
     node = next.value;
   }
   return part === 'value' ? (rangeStart(node) ?? keyOffset) : keyOffset;
+}
+
+function keysOf(map: YAMLMap, index: WeakMap<YAMLMap, Map<string, Pair>>): Map<string, Pair> {
+  let keys = index.get(map);
+  if (keys === undefined) {
+    keys = new Map();
+    for (const pair of map.items) {
+      const key = keyText(pair.key);
+      if (key !== undefined && !keys.has(key)) keys.set(key, pair);
+    }
+    index.set(map, keys);
+  }
+  return keys;
 }
 
 function rangeStart(node: unknown): number | undefined {

@@ -2,7 +2,8 @@
 // job loader (schema, rules, `language: sql` refused) and the compiler (expressions), then one
 // job per table. Collects every problem instead of stopping at the first. Pure.
 
-import { isSluiceError, type SluiceError } from '../../common/errors.ts';
+import { isSluiceError, SluiceError } from '../../common/errors.ts';
+import { firstProblems, omittedProblemsMessage } from '../../pipeline/config-problem.ts';
 import type { Environment } from '../../pipeline/env-references.ts';
 import type { ProcessorsConfig } from '../../pipeline/load-config.ts';
 import { checkOneJobPerTable, parseJobFile, type JobDefinition } from '../../pipeline/load-jobs.ts';
@@ -50,7 +51,16 @@ export function compilePipelineJobs(
     accepted.push(loaded.definition);
     jobs.push(loaded.job);
   }
-  return { jobs, problems };
+  return { jobs, problems: capped(problems) };
+}
+
+/** The first problems over all jobs, and one counting the rest (each file is capped too). */
+function capped(problems: readonly SluiceError[]): readonly SluiceError[] {
+  const { shown, omitted } = firstProblems(problems);
+  const last = shown.at(-1);
+  if (omitted === 0 || last === undefined) return shown;
+  const message = omittedProblemsMessage(omitted, 'the jobs');
+  return [...shown, new SluiceError(last.code, message)];
 }
 
 /** One job text, loaded and compiled; `problems` lists every problem found when it fails. */

@@ -1,7 +1,9 @@
 // HTTP client of the Sluice API: logs in when needed (password from SLUICE_PASSWORD or a
 // hidden prompt), caches the token, retries once with a fresh login when a cached token is
-// refused, and turns error bodies into ApiErrors.
+// refused, and turns error bodies into ApiErrors. Callers name the response type from
+// api/schemas/api-types.ts (Static<> of the route's own schema), never a shape of their own.
 
+import type { ApiLoginBody, ApiLoginResult } from '../api/schemas/api-types.ts';
 import { SluiceError } from '../common/errors.ts';
 import { apiErrorOf } from './api-error.ts';
 import type { CliIo } from './cli-io.ts';
@@ -27,10 +29,8 @@ export class ApiClient {
   async login(): Promise<string> {
     const { username } = this.#target.context;
     const password = await this.#password();
-    const body = (await this.#send('POST', '/api/v1/login', { username, password }, undefined)) as {
-      access_token: string;
-      expires_at: number;
-    };
+    const login: ApiLoginBody = { username, password };
+    const body = (await this.#send('POST', '/api/v1/login', login, undefined)) as ApiLoginResult;
     await storeToken(this.#io, this.#target, body.access_token, body.expires_at);
     return body.access_token;
   }
@@ -40,11 +40,19 @@ export class ApiClient {
   }
 
   /** Calls a route without a token (e.g. /api/v2/info). */
-  async open(method: Method, path: string): Promise<unknown> {
-    return this.#send(method, path, undefined, undefined);
+  async open<Response>(method: Method, path: string): Promise<Response> {
+    return (await this.#send(method, path, undefined, undefined)) as Response;
   }
 
-  async request(method: Method, path: string, body?: unknown): Promise<unknown> {
+  /**
+   * Calls a protected route. `Response` is the route's response type from
+   * api/schemas/api-types.ts; callers type the body with the route's body type (`satisfies`).
+   */
+  async request<Response>(method: Method, path: string, body?: unknown): Promise<Response> {
+    return (await this.#request(method, path, body)) as Response;
+  }
+
+  async #request(method: Method, path: string, body: unknown): Promise<unknown> {
     const cached = await cachedToken(this.#io, this.#target);
     if (cached !== undefined) {
       try {

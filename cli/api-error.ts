@@ -1,13 +1,8 @@
 // An error answered by the API, rebuilt on the client side with its catalogue code, its
 // message, the field path and, for validation, every problem with file:line:column.
 
+import type { ApiProblem } from '../api/schemas/api-types.ts';
 import { errorCatalogue, SluiceError, type ErrorCode } from '../common/errors.ts';
-
-export interface ApiProblem {
-  readonly code: string;
-  readonly message: string;
-  readonly path?: string;
-}
 
 export class ApiError extends SluiceError {
   readonly problems: readonly ApiProblem[];

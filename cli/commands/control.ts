@@ -2,6 +2,7 @@
 // drops offsets, streams and checkpoints and snapshots again, so it asks for confirmation.
 
 import type { Command } from 'commander';
+import type { ApiControlResult, ApiResetBody } from '../../api/schemas/api-types.ts';
 import { SluiceError } from '../../common/errors.ts';
 import { pipelinePath, type Runtime } from '../runtime.ts';
 
@@ -12,7 +13,10 @@ export function registerControlCommands(program: Command, rt: Runtime): void {
       .description(`${action} the pipeline`)
       .action(async (_options: unknown, command: Command) => {
         const client = await rt.client(command);
-        const result = await client.request('POST', pipelinePath(client, `/${action}`));
+        const result = await client.request<ApiControlResult>(
+          'POST',
+          pipelinePath(client, `/${action}`),
+        );
         rt.print(
           command,
           result,
@@ -47,9 +51,11 @@ export function registerControlCommands(program: Command, rt: Runtime): void {
         }
       }
       const dropTargetKeys = options.dropTargetKeys === true;
-      const result = await client.request('POST', pipelinePath(client, '/reset'), {
-        drop_target_keys: dropTargetKeys,
-      });
+      const result = await client.request<ApiControlResult>(
+        'POST',
+        pipelinePath(client, '/reset'),
+        { drop_target_keys: dropTargetKeys } satisfies ApiResetBody,
+      );
       rt.print(
         command,
         result,

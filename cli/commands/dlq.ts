@@ -2,18 +2,15 @@
 // `dlq replay <table> --id … | --all`, which sends records back through the pipeline.
 
 import type { Command } from 'commander';
+import type {
+  ApiDlqList,
+  ApiDlqRecords,
+  ApiReplayBody,
+  ApiReplayResult,
+} from '../../api/schemas/api-types.ts';
 import { SluiceError } from '../../common/errors.ts';
 import { formatTime, renderTable } from '../output.ts';
 import { pipelinePath, type Runtime } from '../runtime.ts';
-
-interface DlqRecord {
-  id: string;
-  entry_id: string;
-  error_code: string;
-  reason: string;
-  time: number;
-  key: string;
-}
 
 function tablePath(table: string, suffix: string): string {
   return `/dlqs/${encodeURIComponent(table)}${suffix}`;
@@ -25,9 +22,7 @@ export function registerDlqCommands(program: Command, rt: Runtime): void {
     .description('list the tables with rejected records')
     .action(async (_options: unknown, command: Command) => {
       const client = await rt.client(command);
-      const { dlqs } = (await client.request('GET', pipelinePath(client, '/dlqs'))) as {
-        dlqs: { table: string; count: number }[];
-      };
+      const { dlqs } = await client.request<ApiDlqList>('GET', pipelinePath(client, '/dlqs'));
       rt.print(command, dlqs, () =>
         dlqs.length === 0
           ? 'No rejected records.\n'
@@ -57,13 +52,10 @@ export function registerDlqCommands(program: Command, rt: Runtime): void {
           offset: options.offset,
           sort_order: options.sortOrder,
         });
-        const page = (await client.request(
+        const page = await client.request<ApiDlqRecords>(
           'GET',
           pipelinePath(client, tablePath(table, `/records?${query.toString()}`)),
-        )) as {
-          total: number;
-          records: DlqRecord[];
-        };
+        );
         rt.print(
           command,
           page,
@@ -90,16 +82,12 @@ export function registerDlqCommands(program: Command, rt: Runtime): void {
         throw new SluiceError('REQUEST_INVALID', 'Give either --id <id...> or --all.');
       }
       const client = await rt.client(command);
-      const body = options.all === true ? { all: true } : { ids: options.id };
-      const result = (await client.request(
+      const body: ApiReplayBody = options.all === true ? { all: true } : { ids: options.id ?? [] };
+      const result = await client.request<ApiReplayResult>(
         'POST',
         pipelinePath(client, tablePath(table, '/replay')),
         body,
-      )) as {
-        replayed: number;
-        missing: number;
-        remaining: number;
-      };
+      );
       rt.print(
         command,
         result,

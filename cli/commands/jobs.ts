@@ -6,6 +6,12 @@
 import { readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Command } from 'commander';
+import type {
+  ApiJobDryRunBody,
+  ApiJobDryRunResult,
+  ApiPipeline,
+  ApiRecordResult,
+} from '../../api/schemas/api-types.ts';
 import { parse } from 'yaml';
 import { SluiceError } from '../../common/errors.ts';
 import type { Environment } from '../../pipeline/env-references.ts';
@@ -15,14 +21,6 @@ import { TYPE_RENDERINGS, type TypeRendering } from '../../processor/type-render
 import { renderTable } from '../output.ts';
 import { pipelinePath, type Runtime } from '../runtime.ts';
 import { jobSummary, type JobSummary } from '../job-summary.ts';
-
-interface DryRunDetail {
-  input: number;
-  outcome: string;
-  record?: unknown;
-  commands: string[][];
-  error?: { code: string; message: string };
-}
 
 export function registerJobCommands(program: Command, rt: Runtime): void {
   program
@@ -67,14 +65,19 @@ export function registerJobCommands(program: Command, rt: Runtime): void {
       const input: unknown = parse(await readText(options.input));
       const typeRendering = await dryRunRendering(options, rt.io.env);
       const client = await rt.client(command);
-      const result = (await client.request('POST', '/api/v2/pipelines/jobs/dry-run', {
-        job,
-        input_data: input,
-        ...(options.keyColumns === undefined
-          ? {}
-          : { key_columns: options.keyColumns.split(',').map((c) => c.trim()) }),
-        type_rendering: typeRendering,
-      })) as { details: DryRunDetail[] };
+      const result = await client.request<ApiJobDryRunResult>(
+        'POST',
+        '/api/v2/pipelines/jobs/dry-run',
+        {
+          job,
+          // The API checks the shape and names the bad field (body.input_data.…).
+          input_data: input as ApiJobDryRunBody['input_data'],
+          ...(options.keyColumns === undefined
+            ? {}
+            : { key_columns: options.keyColumns.split(',').map((c) => c.trim()) }),
+          type_rendering: typeRendering,
+        } satisfies ApiJobDryRunBody,
+      );
       rt.print(command, result, () => result.details.map(detailText).join(''));
     });
 
@@ -142,9 +145,7 @@ async function dryRunRendering(options: DryRunOptions, env: Environment): Promis
 
 async function deployedJobs(rt: Runtime, command: Command): Promise<Record<string, string>> {
   const client = await rt.client(command);
-  const pipeline = (await client.request('GET', pipelinePath(client))) as {
-    jobs: Record<string, string>;
-  };
+  const pipeline = await client.request<ApiPipeline>('GET', pipelinePath(client));
   return pipeline.jobs;
 }
 
@@ -156,7 +157,7 @@ async function readText(file: string): Promise<string> {
   }
 }
 
-function detailText(detail: DryRunDetail): string {
+function detailText(detail: ApiRecordResult): string {
   const lines = [`#${detail.input}  ${detail.outcome}`];
   if (detail.error !== undefined) lines.push(`  ${detail.error.code}: ${detail.error.message}`);
   if (detail.record !== undefined) lines.push(`  record: ${JSON.stringify(detail.record)}`);

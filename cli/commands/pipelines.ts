@@ -2,18 +2,18 @@
 // pipeline as a folder (config.yaml + jobs/) on one side and as an API resource on the other.
 
 import type { Command } from 'commander';
+import type {
+  ApiControlResult,
+  ApiDryRunResult,
+  ApiInfo,
+  ApiPipeline,
+  ApiPipelineBody,
+  ApiPipelineList,
+} from '../../api/schemas/api-types.ts';
 import { ApiError } from '../api-error.ts';
 import { readPipelineDir } from '../pipeline-dir.ts';
 import { formatTime, renderTable } from '../output.ts';
 import { pipelinePath, type Runtime } from '../runtime.ts';
-
-interface PipelineSummary {
-  name: string;
-  revision: number;
-  updated_at: number;
-  jobs: string[];
-  desired_state: string;
-}
 
 export function registerPipelineCommands(program: Command, rt: Runtime): void {
   program
@@ -21,7 +21,7 @@ export function registerPipelineCommands(program: Command, rt: Runtime): void {
     .description('show the API server name and version (no login needed)')
     .action(async (_options: unknown, command: Command) => {
       const client = await rt.client(command);
-      const info = (await client.open('GET', '/api/v2/info')) as { name: string; version: string };
+      const info = await client.open<ApiInfo>('GET', '/api/v2/info');
       rt.print(command, info, () => `${info.name} ${info.version}\n`);
     });
 
@@ -30,9 +30,7 @@ export function registerPipelineCommands(program: Command, rt: Runtime): void {
     .description('list pipelines')
     .action(async (_options: unknown, command: Command) => {
       const client = await rt.client(command);
-      const { pipelines } = (await client.request('GET', '/api/v2/pipelines')) as {
-        pipelines: PipelineSummary[];
-      };
+      const { pipelines } = await client.request<ApiPipelineList>('GET', '/api/v2/pipelines');
       rt.print(command, pipelines, () =>
         renderTable(pipelines, [
           { header: 'NAME', value: (p) => p.name },
@@ -49,10 +47,7 @@ export function registerPipelineCommands(program: Command, rt: Runtime): void {
     .description('show the deployed config.yaml and jobs of the pipeline')
     .action(async (_options: unknown, command: Command) => {
       const client = await rt.client(command);
-      const pipeline = (await client.request('GET', pipelinePath(client))) as {
-        config: string;
-        jobs: Record<string, string>;
-      };
+      const pipeline = await client.request<ApiPipeline>('GET', pipelinePath(client));
       rt.print(
         command,
         pipeline,
@@ -72,7 +67,7 @@ export function registerPipelineCommands(program: Command, rt: Runtime): void {
     .description('delete the pipeline (the operator stops it)')
     .action(async (_options: unknown, command: Command) => {
       const client = await rt.client(command);
-      await client.request('DELETE', pipelinePath(client));
+      await client.request<null>('DELETE', pipelinePath(client));
       rt.io.out(`Pipeline '${client.pipeline}' deleted.\n`);
     });
 
@@ -87,17 +82,22 @@ export function registerPipelineCommands(program: Command, rt: Runtime): void {
         const folder = await readPipelineDir(options.dir);
         const client = await rt.client(command);
         const query = options.dryRun === true ? '?dry_run=true' : '';
-        let result: unknown;
+        let result: ApiPipeline | ApiDryRunResult;
         try {
-          result = await client.request('PUT', pipelinePath(client, query), folder);
+          const body: ApiPipelineBody = folder;
+          result = await client.request<ApiPipeline | ApiDryRunResult>(
+            'PUT',
+            pipelinePath(client, query),
+            body,
+          );
         } catch (error) {
           if (error instanceof ApiError && error.problems.length > 0) {
             for (const p of error.problems) rt.io.err(`${p.code}: ${p.message}\n`);
           }
           throw error;
         }
-        if (options.dryRun === true) {
-          const tested = (result as { connections_tested: string[] }).connections_tested;
+        if ('dry_run' in result) {
+          const tested = result.connections_tested;
           rt.print(
             command,
             result,
@@ -106,8 +106,10 @@ export function registerPipelineCommands(program: Command, rt: Runtime): void {
           );
           return;
         }
-        const revision = (result as { revision: number }).revision;
-        if (options.start === true) await client.request('POST', pipelinePath(client, '/start'));
+        const revision = result.revision;
+        if (options.start === true) {
+          await client.request<ApiControlResult>('POST', pipelinePath(client, '/start'));
+        }
         rt.print(
           command,
           result,

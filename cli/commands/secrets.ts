@@ -4,6 +4,7 @@
 
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
+import type { ApiSecretBody, ApiSecretList } from '../../api/schemas/api-types.ts';
 import { SluiceError } from '../../common/errors.ts';
 import { renderTable } from '../output.ts';
 import type { Runtime } from '../runtime.ts';
@@ -24,9 +25,9 @@ export function registerSecretCommands(program: Command, rt: Runtime): void {
       ) => {
         const secret = await secretValue(rt, name, value, options.fromFile);
         const client = await rt.client(command);
-        await client.request('PUT', `/api/v2/secrets/${encodeURIComponent(name)}`, {
+        await client.request<unknown>('PUT', `/api/v2/secrets/${encodeURIComponent(name)}`, {
           value: secret,
-        });
+        } satisfies ApiSecretBody);
         rt.io.out(`Secret ${name} set.\n`);
       },
     );
@@ -36,9 +37,7 @@ export function registerSecretCommands(program: Command, rt: Runtime): void {
     .description('list secret names (values are never shown)')
     .action(async (_options: unknown, command: Command) => {
       const client = await rt.client(command);
-      const { secrets } = (await client.request('GET', '/api/v2/secrets')) as {
-        secrets: { name: string }[];
-      };
+      const { secrets } = await client.request<ApiSecretList>('GET', '/api/v2/secrets');
       rt.print(command, secrets, () =>
         renderTable(secrets, [{ header: 'NAME', value: (s) => s.name }]),
       );
@@ -49,7 +48,7 @@ export function registerSecretCommands(program: Command, rt: Runtime): void {
     .description('delete a secret')
     .action(async (name: string, _options: unknown, command: Command) => {
       const client = await rt.client(command);
-      await client.request('DELETE', `/api/v2/secrets/${encodeURIComponent(name)}`);
+      await client.request<null>('DELETE', `/api/v2/secrets/${encodeURIComponent(name)}`);
       rt.io.out(`Secret ${name} deleted.\n`);
     });
 }

@@ -2,32 +2,16 @@
 // initial sync, its numbers and duration after), components, errors with what to do, and the
 // per-stream table. Pure: the API's status and the time in, lines out.
 
+import type { ApiPipelineStatus, ApiStreamStatistics } from '../../api/schemas/api-types.ts';
 import { formatTime, renderTable } from '../output.ts';
 
-export interface StreamRow {
-  table: string;
-  total: number;
-  pending: number;
-  lag: number;
-  inserted: number;
-  updated: number;
-  deleted: number;
-  filtered: number;
-  rejected: number;
-  dlq_length: number;
-  last_arrival?: number;
-}
+/** The fields of a stream's statistics that the text shows. */
+export type StreamRow = Omit<ApiStreamStatistics, 'stream' | 'replayed' | 'length'>;
 
-export interface Status {
-  name: string;
-  desired_state: string;
-  phase: string;
-  components: { name: string; state: string; restarts?: number; message?: string }[];
-  errors: { code: string; message: string; remediation?: string }[];
-  snapshot?: unknown;
-  backpressure: { active: boolean; reason?: string };
+/** The API's status (GET …/status), as far as the text reads it. */
+export type Status = Omit<ApiPipelineStatus, 'reset_generation' | 'reported_at' | 'streams'> & {
   streams: StreamRow[];
-}
+};
 
 const PHASES: Readonly<Record<string, string>> = {
   initial_sync: 'initial sync',

@@ -31,7 +31,7 @@ export function registerStatusCommand(program: Command, rt: Runtime): void {
         }
         const client = await rt.client(command);
         for (let round = 1; ; round++) {
-          const status = (await client.request('GET', pipelinePath(client, '/status'))) as Status;
+          const status = await client.request<Status>('GET', pipelinePath(client, '/status'));
           if (options.live === true && rt.io.interactive) rt.io.out('\x1b[2J\x1b[H');
           rt.print(command, status, () => statusText(status, rt.io.now()));
           if (options.live !== true || round >= iterations) return;

@@ -2,26 +2,17 @@
 // consuming them) and prints, per entry, the change, the job, its output and the commands.
 
 import type { Command } from 'commander';
+import type { ApiTraceBody, ApiTraceResult } from '../../api/schemas/api-types.ts';
 import { SluiceError } from '../../common/errors.ts';
 import { pipelinePath, type Runtime } from '../runtime.ts';
 import { quoteArg } from './jobs.ts';
 
-interface TracedEntry {
-  stream: string;
-  id: string;
-  job: string;
-  outcome: string;
-  event?: { op?: string; key?: unknown; before?: unknown; after?: unknown };
-  record?: unknown;
-  commands: string[][];
-  error?: { code: string; message: string };
-}
-
-interface TraceResult {
-  captured: number;
-  requested: number;
-  timed_out: boolean;
-  entries: TracedEntry[];
+/** What the text reads of a traced change event (the API types it as unknown JSON). */
+interface TracedEvent {
+  op?: string;
+  key?: unknown;
+  before?: unknown;
+  after?: unknown;
 }
 
 export function registerTraceCommand(program: Command, rt: Runtime): void {
@@ -47,18 +38,18 @@ export function registerTraceCommand(program: Command, rt: Runtime): void {
       const client = await rt.client(command);
       if (rt.globals(command).output === 'table')
         rt.io.err(`Waiting up to ${timeout} s for ${count} change records…\n`);
-      const result = (await client.request('POST', pipelinePath(client, '/trace'), {
+      const result = await client.request<ApiTraceResult>('POST', pipelinePath(client, '/trace'), {
         count,
         timeout_ms: Math.round(timeout * 1000),
-      })) as TraceResult;
+      } satisfies ApiTraceBody);
       rt.print(command, result, () => traceText(result));
     });
 }
 
-function traceText(result: TraceResult): string {
+function traceText(result: ApiTraceResult): string {
   const blocks = result.entries.map((entry) => {
     const lines = [`${entry.stream} ${entry.id}  job ${entry.job}  ${entry.outcome}`];
-    const event = entry.event;
+    const event = entry.event as TracedEvent | undefined;
     if (event !== undefined) {
       lines.push(`  op ${event.op ?? '?'}  key ${JSON.stringify(event.key ?? {})}`);
       if (event.before !== null && event.before !== undefined)

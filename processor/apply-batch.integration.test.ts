@@ -2,6 +2,7 @@
 // fencing, keeping unchanged (TOASTed) fields, every op kind, and per-record type conflicts.
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { withRedisJson } from '../harness/redis-json-module.ts';
 import { startRedis } from '../harness/redis.ts';
 import { useTestContext } from '../harness/test-context.ts';
 import { CHECKPOINT_KEY, FENCE_KEY } from '../pipeline/redis-keys.ts';
@@ -12,7 +13,11 @@ const ctx = useTestContext();
 let redis: Redis;
 
 beforeAll(async () => {
-  const server = await startRedis({ dir: `${ctx.dir}/target`, registry: ctx.registry });
+  const server = await startRedis({
+    dir: `${ctx.dir}/target`,
+    registry: ctx.registry,
+    ...withRedisJson(),
+  });
   redis = new Redis(server.url);
 });
 afterAll(async () => {
@@ -213,31 +218,35 @@ describe('applyBatch', () => {
 
   const hasJson = async () => JSON.stringify(await redis.call('MODULE', 'LIST')).includes('ReJSON');
 
-  it('writes nothing and says so when JSON ops meet a target without RedisJSON', async ({
-    skip,
-  }) => {
-    if (await hasJson()) skip('the target has RedisJSON loaded');
-    await redis.set('untouched', '1');
-    const batch = {
-      stream,
-      firstId: '1-0',
-      lastId: '1-0',
-      epoch: 0,
-      ops: [
-        { kind: 'del', key: 'untouched' },
-        { kind: 'json-set', key: 'doc', path: '$', json: '{}', ensure: [] },
-      ],
-    } as const;
-    await expect(applyBatch(redis, batch)).rejects.toMatchObject({
-      code: 'TARGET_JSON_MODULE_MISSING',
-    });
-    expect(await redis.get('untouched')).toBe('1');
-    expect(await redis.hget(CHECKPOINT_KEY, stream)).toBeNull();
+  // A server of its own without the module, so this runs where the JSON tests run too.
+  it('writes nothing and says so when JSON ops meet a target without RedisJSON', async () => {
+    const plain = await startRedis({ dir: `${ctx.dir}/plain`, registry: ctx.registry });
+    const bare = new Redis(plain.url);
+    try {
+      await bare.set('untouched', '1');
+      const batch = {
+        stream,
+        firstId: '1-0',
+        lastId: '1-0',
+        epoch: 0,
+        ops: [
+          { kind: 'del', key: 'untouched' },
+          { kind: 'json-set', key: 'doc', path: '$', json: '{}', ensure: [] },
+        ],
+      } as const;
+      await expect(applyBatch(bare, batch)).rejects.toMatchObject({
+        code: 'TARGET_JSON_MODULE_MISSING',
+      });
+      expect(await bare.get('untouched')).toBe('1');
+      expect(await bare.hget(CHECKPOINT_KEY, stream)).toBeNull();
+    } finally {
+      await bare.quit();
+    }
   });
 
   it('writes, merges, nests and removes JSON documents', async ({ skip }) => {
     if (!(await hasJson()))
-      skip('RedisJSON is not loaded in this redis-server (no Debian package ships it)');
+      skip('RedisJSON is not loaded: set SLUICE_REDISJSON_MODULE to a RedisJSON build to run this');
     const ops: WriteOp[] = [
       { kind: 'json-set', key: 'order:1', path: '$', json: '{"id":1}', ensure: [] },
       { kind: 'json-merge', key: 'order:1', path: '$', json: '{"status":"new"}' },

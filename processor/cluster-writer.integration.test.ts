@@ -2,9 +2,9 @@
 // as the atomic standalone step (with keys spread over the nodes), replayed batches are
 // skipped, an older epoch is fenced off, a key of another type rejects its record, a lookup
 // across slots is refused, and a crash before the checkpoint write converges on replay.
-import { existsSync } from 'node:fs';
 import { Cluster, Redis } from 'ioredis';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { redisJsonModule } from '../harness/redis-json-module.ts';
 import { startRedis } from '../harness/redis.ts';
 import { startRedisCluster, type RedisClusterInstance } from '../harness/redis-cluster.ts';
 import { useTestContext } from '../harness/test-context.ts';
@@ -18,8 +18,7 @@ import type { WriteOp } from './write-plan.ts';
 const ctx = useTestContext();
 // The JSON tests run where SLUICE_REDISJSON_MODULE names a RedisJSON build (no Debian package
 // ships one), as in e2e/json-outputs.test.ts.
-const moduleFile = process.env['SLUICE_REDISJSON_MODULE'];
-const JSON_MODULE = moduleFile !== undefined && existsSync(moduleFile) ? moduleFile : undefined;
+const JSON_MODULE = redisJsonModule();
 let clusterServers: RedisClusterInstance;
 let onCluster: ConnectedTarget;
 let onStandalone: ConnectedTarget;

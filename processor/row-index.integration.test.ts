@@ -3,6 +3,7 @@
 // to another parent, a truncate, a replayed batch, and the index kept in the same atomic step.
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { withRedisJson } from '../harness/redis-json-module.ts';
 import { startRedis } from '../harness/redis.ts';
 import { useTestContext } from '../harness/test-context.ts';
 import { CHECKPOINT_KEY } from '../pipeline/redis-keys.ts';
@@ -16,7 +17,11 @@ const ctx = useTestContext();
 let redis: Redis;
 
 beforeAll(async () => {
-  const server = await startRedis({ dir: `${ctx.dir}/target`, registry: ctx.registry });
+  const server = await startRedis({
+    dir: `${ctx.dir}/target`,
+    registry: ctx.registry,
+    ...withRedisJson(),
+  });
   redis = new Redis(server.url);
 });
 afterAll(async () => {
@@ -259,7 +264,7 @@ describe('apply-batch.lua: row index', () => {
 
   it('moves a nested entry to another parent without a before row', async ({ skip }) => {
     if (!(await hasJson()))
-      skip('RedisJSON is not loaded in this redis-server (no Debian package ships it)');
+      skip('RedisJSON is not loaded: set SLUICE_REDISJSON_MODULE to a RedisJSON build to run this');
     const line = (order: number): WriteOp => ({
       kind: 'json-set',
       key: `orders:id:${order}`,

@@ -12,6 +12,7 @@ import type { TypeRendering } from '../type-rendering.ts';
 import type { WriteOp } from '../write-plan.ts';
 import type { ExpressionSite } from './compile-expression.ts';
 import { compileAt } from './compile-expression.ts';
+import type { CacheSettings } from './expression-cache.ts';
 import type { CompiledExpression } from './expression.ts';
 import { evaluate } from './expression.ts';
 import type { WriteView } from './job-record.ts';
@@ -57,16 +58,30 @@ export function compileOutput(
   const dataType: DataType = options.data_type ?? defaults.dataType;
   const mode: UpdateMode =
     options.on_update ?? (dataType === 'json' ? defaults.jsonUpdate : 'replace');
-  const compile = (source: string | undefined, language: string | undefined, path: YamlPath) =>
-    source === undefined ? undefined : compileAt(site, source, language, path);
+  const compile = (
+    source: string | undefined,
+    language: string | undefined,
+    path: YamlPath,
+    cache?: CacheSettings,
+  ) => (source === undefined ? undefined : compileAt(site, source, language, path, cache));
   const argsLanguage = options.args?.language ?? options.key?.language;
-  const key = compile(options.key?.expression, options.key?.language, [...w, 'key', 'expression']);
+  const key = compile(
+    options.key?.expression,
+    options.key?.language,
+    [...w, 'key', 'expression'],
+    options.key?.cache,
+  );
   const member = compile(options.args?.member, argsLanguage, [...w, 'args', 'member']);
   const score = compile(options.args?.score, argsLanguage, [...w, 'args', 'score']);
   const value = compile(options.args?.value, argsLanguage, [...w, 'args', 'value']);
   const expire =
     typeof options.expire === 'object'
-      ? compile(options.expire.expression, options.expire.language, [...w, 'expire', 'expression'])
+      ? compile(
+          options.expire.expression,
+          options.expire.language,
+          [...w, 'expire', 'expression'],
+          options.expire.cache,
+        )
       : options.expire;
   const mapping = compileMapping(options.mapping);
   const connection = options.connection;
@@ -79,19 +94,33 @@ export function compileOutput(
     context: StepContext,
     upsert: boolean,
   ): Promise<Placement> => {
-    const text = async (expression: CompiledExpression | undefined, what: string) =>
+    const text = async (
+      expression: CompiledExpression | undefined,
+      what: string,
+      scope = view.scope,
+    ) =>
       expression === undefined
         ? undefined
-        : requireText(await run(expression, view, context), what, expression, context.rendering);
+        : requireText(
+            await evaluate(expression, scope, context.evaluation, context.limits),
+            what,
+            expression,
+            context.rendering,
+          );
     const placement: { -readonly [K in keyof Placement]: Placement[K] } = {
       key: (await text(key, 'key')) ?? defaultKey(event, context.rendering),
     };
-    const memberText = await text(member, 'member');
+    const memberText = await text(member, 'member', view.args);
     if (memberText !== undefined) placement.member = memberText;
     // Score and value matter only for writes: a delete needs no total of a deleted row.
     if (!upsert) return placement;
-    if (score !== undefined) placement.score = requireScore(await run(score, view, context), score);
-    const valueText = await text(value, 'value');
+    if (score !== undefined) {
+      placement.score = requireScore(
+        await evaluate(score, view.args, context.evaluation, context.limits),
+        score,
+      );
+    }
+    const valueText = await text(value, 'value', view.args);
     if (valueText !== undefined) placement.value = valueText;
     return placement;
   };

@@ -6,8 +6,26 @@ import { isJobObject } from './job-value.ts';
 
 export type FieldPath = readonly string[];
 
+/** `a.b` is the field b inside a; `a\.b` is the one field named `a.b` (a dot escaped). */
 export function parseFieldPath(text: string): FieldPath {
-  return text.split('.');
+  if (!text.includes('\\')) return text.split('.');
+  const segments: string[] = [];
+  let current = '';
+  for (let i = 0; i < text.length; i += 1) {
+    const c = text[i] ?? '';
+    const next = text[i + 1] ?? '';
+    if (c === '\\' && (next === '.' || next === '\\')) {
+      current += next;
+      i += 1;
+    } else if (c === '.') {
+      segments.push(current);
+      current = '';
+    } else {
+      current += c;
+    }
+  }
+  segments.push(current);
+  return segments;
 }
 
 export function getField(record: JobValue, path: FieldPath): JobValue | undefined {

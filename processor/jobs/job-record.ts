@@ -50,8 +50,14 @@ export interface WriteView {
   readonly opcode: WriteOpcode;
   /** The row the outputs write (or whose key they delete). */
   readonly row: JobObject;
-  /** What key, args and expire expressions see: the row, or the full record with `after` = row. */
+  /** What key and expire expressions see: the row, or the full record with `after` = row. */
   readonly scope: JobObject;
+  /**
+   * What args expressions (member, score, value) see: the row's fields, and with `full` rows
+   * also the record's (key, before, after, opcode…) where the row has no field of that name;
+   * RDI's examples write `args: {value: title}` under `row_format: full`.
+   */
+  readonly args: JobObject;
   readonly unavailable: readonly string[];
 }
 
@@ -68,6 +74,7 @@ export function writeView(
       opcode: eventOp,
       row: record.data,
       scope: record.data,
+      args: record.data,
       unavailable: record.unavailable,
     };
   }
@@ -79,10 +86,12 @@ export function writeView(
   const row = opcode === 'd' ? (before ?? key) : (after ?? before);
   if (!isJobObject(row))
     return { invalid: `the record has no ${opcode === 'd' ? 'before' : 'after'} row to write` };
+  const scope = { ...record.data, after: row };
   return {
     opcode: opcode as WriteOpcode,
     row,
-    scope: { ...record.data, after: row },
+    scope,
+    args: { ...scope, ...row },
     unavailable: record.unavailable,
   };
 }

@@ -11,7 +11,10 @@ import type { MappedRow } from './output-ops.ts';
 interface MappingEntry {
   readonly source: FieldPath;
   readonly sourceName: string;
+  /** The hash field (or stream field) name: the alias with escaped dots unescaped. */
   readonly name: string;
+  /** Where the value goes in a JSON document: dots nest, escaped dots (`a\.b`) do not. */
+  readonly target: FieldPath;
 }
 
 export type Mapping = readonly MappingEntry[] | undefined;
@@ -20,7 +23,8 @@ export function compileMapping(mapping: DeepReadonly<RedisWriteOptions['mapping'
   return mapping?.map((item) => {
     const [sourceName, name] =
       typeof item === 'string' ? [item, item] : (Object.entries(item)[0] ?? ['', '']);
-    return { source: parseFieldPath(sourceName), sourceName, name };
+    const target = parseFieldPath(name);
+    return { source: parseFieldPath(sourceName), sourceName, name: target.join('.'), target };
   });
 }
 
@@ -37,14 +41,14 @@ export function mapRow(
   const fields: [string, JobValue][] = [];
   const keep: string[] = [];
   let document: JobObject = {};
-  for (const { source, sourceName, name } of mapping) {
+  for (const { source, sourceName, name, target } of mapping) {
     const value = getField(row, source);
     if (value === undefined) {
       if (unavailable.includes(sourceName)) keep.push(name);
       continue;
     }
     fields.push([name, value]);
-    document = setField(document, parseFieldPath(name), value);
+    document = setField(document, target, value);
   }
   return { fields, document, keep };
 }

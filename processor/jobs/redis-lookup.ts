@@ -7,6 +7,7 @@ import type { DeepReadonly } from '../../pipeline/deep-freeze.ts';
 import type { YamlPath } from '../../pipeline/yaml-document.ts';
 import type { ExpressionSite } from './compile-expression.ts';
 import { compileAt } from './compile-expression.ts';
+import { ResultCache } from './expression-cache.ts';
 import { evaluate } from './expression.ts';
 import { parseFieldPath, setField } from './field-path.ts';
 import { fromExpression, renderText } from './job-value.ts';
@@ -51,9 +52,13 @@ export function compileLookup(site: ExpressionSite, options: LookupOptions, at: 
     });
   }
   const args = options.args.map((source, i) =>
-    compileAt(site, source, options.language, [...at, 'args', i]),
+    compileAt(site, source, options.language, [...at, 'args', i], options.cache),
   );
   const field = parseFieldPath(options.field);
+  // lookup_cache: replies kept per distinct command across batches (RDI's meaning: they may be
+  // up to ttl_seconds old).
+  const replies =
+    options.lookup_cache?.enabled === true ? new ResultCache<unknown>(options.lookup_cache) : undefined;
   return async (record, context) => {
     const values: string[] = [command];
     for (const arg of args) {
@@ -66,9 +71,13 @@ export function compileLookup(site: ExpressionSite, options: LookupOptions, at: 
       }
       values.push(renderText(value));
     }
-    let reply: unknown;
+    const cacheKey = JSON.stringify(values);
+    const now = context.evaluation.now;
+    let reply: unknown = replies?.get(cacheKey, now);
+    if (reply !== undefined) return setField(record, field, fromExpression(reply) ?? null);
     try {
       reply = await context.lookup(options.connection, values);
+      replies?.set(cacheKey, reply, now);
     } catch (error) {
       if (error instanceof SluiceError) throw error;
       // A failing read of the target is transient (retried), like any target fault.

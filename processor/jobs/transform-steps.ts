@@ -7,6 +7,7 @@ import type { DeepReadonly } from '../../pipeline/deep-freeze.ts';
 import type { YamlPath } from '../../pipeline/yaml-document.ts';
 import type { ExpressionSite } from './compile-expression.ts';
 import { compileAt } from './compile-expression.ts';
+import type { CacheSettings } from './expression-cache.ts';
 import { evaluate } from './expression.ts';
 import { getField, parseFieldPath, removeField, setField } from './field-path.ts';
 import type { JobValue } from './job-value.ts';
@@ -27,6 +28,7 @@ export function compileTransform(
           field: block.with.field ?? '',
           expression: block.with.expression ?? '',
           language: block.with.language,
+          cache: block.with.cache,
         },
       ];
       const compiled = items.map((item, i) => ({
@@ -36,6 +38,7 @@ export function compileTransform(
           item.expression,
           item.language ?? block.with.language,
           block.with.fields ? [...w, 'fields', i, 'expression'] : [...w, 'expression'],
+          item.cache ?? block.with.cache,
         ),
       }));
       return async (record, context) => {
@@ -68,17 +71,26 @@ export function compileTransform(
         );
     }
     case 'filter': {
-      const expression = compileAt(site, block.with.expression, block.with.language, [
-        ...w,
-        'expression',
-      ]);
+      const expression = compileAt(
+        site,
+        block.with.expression,
+        block.with.language,
+        [...w, 'expression'],
+        block.with.cache,
+      );
       return async (record, context) =>
         isTrue(await evaluate(expression, record, context.evaluation, context.limits))
           ? record
           : undefined;
     }
     case 'map':
-      return compileMap(site, block.with.expression, block.with.language, [...w, 'expression']);
+      return compileMap(
+        site,
+        block.with.expression,
+        block.with.language,
+        [...w, 'expression'],
+        block.with.cache,
+      );
     case 'redis.lookup':
       return compileLookup(site, block.with, w);
   }
@@ -89,9 +101,10 @@ function compileMap(
   expression: string | DeepReadonly<Record<string, string>>,
   language: string | undefined,
   at: YamlPath,
+  cache: CacheSettings | undefined,
 ): Step {
   if (typeof expression === 'string') {
-    const compiled = compileAt(site, expression, language, at);
+    const compiled = compileAt(site, expression, language, at, cache);
     return async (record, context) => {
       const value = await evaluate(compiled, record, context.evaluation, context.limits);
       if (!isJobObject(value)) {
@@ -105,7 +118,7 @@ function compileMap(
   }
   const fields = Object.entries(expression).map(([field, source]) => ({
     field,
-    compiled: compileAt(site, source, language, [...at, field]),
+    compiled: compileAt(site, source, language, [...at, field], cache),
   }));
   return async (record, context) => {
     const out: Record<string, JobValue> = {};

@@ -59,7 +59,7 @@ export async function startDebeziumServer(opts: DebeziumServerOptions): Promise<
   const env: NodeJS.ProcessEnv = { ...process.env, ...opts.env };
   const javaPath = opts.javaPath ?? (await findJava(env));
   const runnerJar = await findRunnerJar(opts.distDir);
-  const metricsAgent = await metricsAgentArgs(opts);
+  const metricsAgent = await metricsAgentArgs(opts, env);
   const httpPort = opts.httpPort ?? httpPortOf(opts.properties, env);
 
   const configDir = join(opts.workDir, 'config');
@@ -146,12 +146,19 @@ export async function startDebeziumServer(opts: DebeziumServerOptions): Promise<
   };
 }
 
-/** The JMX exporter agent flag, bound to 127.0.0.1 (run.sh binds it to 0.0.0.0). */
-async function metricsAgentArgs(opts: DebeziumServerOptions): Promise<string[]> {
+/**
+ * The JMX exporter agent flag, bound to 127.0.0.1 (run.sh binds it to 0.0.0.0) unless
+ * SLUICE_DEBEZIUM_METRICS_HOST says otherwise: in a container, Prometheus scrapes it from outside.
+ */
+async function metricsAgentArgs(
+  opts: DebeziumServerOptions,
+  env: NodeJS.ProcessEnv,
+): Promise<string[]> {
   if (opts.metricsPort === undefined) return [];
   const agent = await findJar(opts.distDir, 'lib_metrics', /^jmx_prometheus_javaagent-.*\.jar$/);
   const config = opts.metricsConfig ?? join(opts.distDir, 'config', 'metrics.yml');
-  return [`-javaagent:${agent}=127.0.0.1:${opts.metricsPort}:${config}`];
+  const host = env['SLUICE_DEBEZIUM_METRICS_HOST'] ?? '127.0.0.1';
+  return [`-javaagent:${agent}=${host}:${opts.metricsPort}:${config}`];
 }
 
 function findRunnerJar(distDir: string): Promise<string> {

@@ -15,9 +15,12 @@ import { connectionOf } from './write-plan.ts';
 // The op writer (lua/write-op.lua, shared with the cluster script) and the row index's
 // functions (lua/row-index.lua) run inside the same script, in front of it.
 const script = LuaScript.fromFiles(
-  ['./lua/write-op.lua', './lua/row-index.lua', './lua/apply-batch.lua'].map(
-    (file) => new URL(file, import.meta.url),
-  ),
+  [
+    './lua/write-op.lua',
+    './lua/row-index.lua',
+    './lua/snapshot-sweep.lua',
+    './lua/apply-batch.lua',
+  ].map((file) => new URL(file, import.meta.url)),
 );
 
 export interface BatchToApply {
@@ -58,6 +61,9 @@ export type ApplyResult =
 /** Rows a truncate removes per script call (~12 ms of Redis time here: docs/types.md). */
 export const TRUNCATE_CHUNK = 2000;
 
+/** Entries a snapshot sweep visits per script call (index fields, or SCAN's COUNT). */
+export const SWEEP_CHUNK = 2000;
+
 /** Appends one op in apply-batch.lua's encoding; `key` is the KEYS index of its key. */
 export function encodeOp(op: WriteOp, key: string, args: string[]): void {
   if (op.unlessIndexed === true) args.push('U');
@@ -67,6 +73,16 @@ export function encodeOp(op: WriteOp, key: string, args: string[]): void {
       return;
     case 'truncate':
       args.push('C', key, String(op.chunk ?? TRUNCATE_CHUNK));
+      return;
+    case 'snapshot-row':
+      args.push('V', key, op.state, op.run, op.first ? '1' : '0', String(op.members.length));
+      args.push(...op.members);
+      return;
+    case 'snapshot-sweep':
+      args.push('W', key, op.state);
+      if ('index' in op.source) args.push('i', op.source.index);
+      else args.push('k', op.source.pattern);
+      args.push(String(op.chunk ?? SWEEP_CHUNK));
       return;
     case 'del':
       args.push('D', key);

@@ -39,6 +39,11 @@ export interface ChangeEvent {
   readonly table: string;
   /** Debezium's `source.snapshot`: 'true', 'first', 'last', … or 'false' while streaming. */
   readonly snapshot: string;
+  /**
+   * Debezium's run id (its `__debezium.context.runId` header, new at each start of Debezium
+   * Server), set on snapshot rows only: tells a new snapshot from the rest of an earlier one.
+   */
+  readonly run?: string;
   /** When the change was made in the source, milliseconds since the epoch (0 if unknown). */
   readonly sourceTsMs: number;
 }

@@ -122,10 +122,14 @@ export class ClusterWriter implements TargetWriter {
 
 /** The batch without row-index bookkeeping, which one cluster script could not keep atomic. */
 function withoutRowIndex(batch: BatchToApply): BatchToApply {
-  const indexOp = (op: WriteOp) =>
-    op.kind === 'row-index' || op.kind === 'truncate' || op.unlessIndexed === true;
+  const indexOnly = (op: WriteOp) =>
+    op.kind === 'row-index' ||
+    op.kind === 'truncate' ||
+    op.kind === 'snapshot-row' ||
+    op.kind === 'snapshot-sweep';
+  const indexOp = (op: WriteOp) => indexOnly(op) || op.unlessIndexed === true;
   if (!batch.ops.some(indexOp)) return batch;
-  const keep = batch.ops.map((op) => op.kind !== 'row-index' && op.kind !== 'truncate');
+  const keep = batch.ops.map((op) => !indexOnly(op));
   const opEntryIds = batch.opEntryIds?.filter((_, i) => keep[i]);
   // Without an index, the deletes planned for rows it does not know always apply.
   const ops = batch.ops

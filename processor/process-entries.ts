@@ -7,6 +7,7 @@ import { isSluiceError, SluiceError as Coded } from '../common/errors.ts';
 import type { ChangeEvent } from './change-event.ts';
 import { decodeEnvelope } from './decode-envelope.ts';
 import type { StreamEntry } from './stream-entry.ts';
+import { runIdOf } from './stream-entry.ts';
 import type { TypeRendering } from './type-rendering.ts';
 import type { EventPlan, Outcome, WriteOp } from './write-plan.ts';
 
@@ -88,7 +89,9 @@ function decode(
   // An entry removed from the stream while pending has no fields: nothing to apply.
   if (entry.value === undefined) return undefined;
   try {
-    return decodeEnvelope(entry.key, entry.value, rendering);
+    const event = decodeEnvelope(entry.key, entry.value, rendering);
+    // Snapshot rows carry Debezium's run, which tells a new snapshot from an earlier one's rest.
+    return event.op === 'r' ? { ...event, run: runIdOf(entry) } : event;
   } catch (error) {
     return { error };
   }

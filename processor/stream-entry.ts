@@ -23,3 +23,25 @@ export function toStreamEntry(id: string, fields: readonly string[] | null): Str
   }
   return { id, key, value, fields: list };
 }
+
+const RUN_ID_FIELD = '__DEBEZIUM.CONTEXT.RUNID';
+
+/** Debezium's run id from the entry's header field (a JSON-encoded string), or ''. */
+export function runIdOf(entry: StreamEntry): string {
+  const list = entry.fields;
+  for (let i = 0; i + 1 < list.length; i += 2) {
+    if (list[i] !== RUN_ID_FIELD) continue;
+    const raw = list[i + 1] ?? '';
+    try {
+      const parsed: unknown = JSON.parse(raw);
+      const payload =
+        typeof parsed === 'object' && parsed !== null && 'payload' in parsed
+          ? parsed.payload
+          : parsed;
+      return typeof payload === 'string' ? payload : raw;
+    } catch {
+      return raw;
+    }
+  }
+  return '';
+}

@@ -127,9 +127,40 @@ export interface Truncate extends OpBase {
   readonly chunk?: number;
 }
 
+/**
+ * A row read by a snapshot (op `r`; processor/snapshot-sweep.ts): its members (its row identity,
+ * or the keys it owns) join the snapshot's seen set `key`. A table's first row, or a row of
+ * another Debezium run than the one `state` names, starts the set over.
+ */
+export interface SnapshotRow extends OpBase {
+  readonly kind: 'snapshot-row';
+  readonly key: string;
+  /** The snapshot's state hash (run, sweep cursor, swept). */
+  readonly state: string;
+  /** Debezium's run id (changes with each start of Debezium Server); '' when unknown. */
+  readonly run: string;
+  readonly first: boolean;
+  readonly members: readonly string[];
+}
+
+/**
+ * A table's last snapshot row: removes what the snapshot did not read (rows of the row index
+ * `index`, or keys matching `pattern`), in chunks, resumably, before later ops of the stream.
+ */
+export interface SnapshotSweep extends OpBase {
+  readonly kind: 'snapshot-sweep';
+  readonly key: string;
+  readonly state: string;
+  readonly source: { readonly index: string } | { readonly pattern: string };
+  /** Entries visited per script call (default SWEEP_CHUNK of apply-batch.ts). */
+  readonly chunk?: number;
+}
+
 export type WriteOp =
   | RowIndex
   | Truncate
+  | SnapshotRow
+  | SnapshotSweep
   | HashWrite
   | HashMerge
   | KeyDelete

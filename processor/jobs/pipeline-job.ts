@@ -6,6 +6,7 @@ import type { ChangeEvent } from '../change-event.ts';
 import { defaultJobFor } from '../default-job.ts';
 import type { IndexedTable, OnTruncate } from '../row-index.ts';
 import { withRowIndex } from '../row-index.ts';
+import { withSnapshotSweep } from '../snapshot-sweep.ts';
 import type { TypeRendering } from '../type-rendering.ts';
 import type { EventPlan } from '../write-plan.ts';
 import type { CompiledJob } from './compile-job.ts';
@@ -62,14 +63,17 @@ export function createPipelineJob(
     const own = selectJob(event, serverNameOf(stream), jobs);
     if (own === undefined) {
       const plan = fallback(event);
-      return defaultTable.indexed ? withRowIndex(plan, event, stream, defaultTable) : plan;
+      const indexed = defaultTable.indexed ? withRowIndex(plan, event, stream, defaultTable) : plan;
+      return event.op === 'r' ? withSnapshotSweep(indexed, event, stream, defaultTable) : indexed;
     }
     const table = tables.get(own) ?? defaultTable;
     const evaluation: EvaluationContext = { now: ports.now(), uuid: ports.uuid };
     const context = { evaluation, limits: own.limits, lookup, rendering, rowIndex: table.indexed };
-    return runJob(own, event, context).then((run) =>
-      table.indexed || event.op === 't' ? withRowIndex(run.plan, event, stream, table) : run.plan,
-    );
+    return runJob(own, event, context).then((run) => {
+      const plan =
+        table.indexed || event.op === 't' ? withRowIndex(run.plan, event, stream, table) : run.plan;
+      return event.op === 'r' ? withSnapshotSweep(plan, event, stream, table) : plan;
+    });
   };
   return Object.assign(job, { typeRendering: rendering });
 }

@@ -20,6 +20,11 @@ export function redisCommands(op: WriteOp): string[][] {
       ];
     case 'truncate':
       return [['TRUNCATE-ROWS', op.key]];
+    case 'snapshot-row':
+      // Bookkeeping of a snapshot (docs/operations.md, "Re-snapshots"): what it has read.
+      return op.members.length === 0 ? [] : [['SADD', op.key, ...op.members]];
+    case 'snapshot-sweep':
+      return [['SNAPSHOT-SWEEP', op.key]];
     case 'del':
       return [['DEL', op.key]];
     case 'hash': {

@@ -26,6 +26,8 @@
              'E', key, seconds                                        EXPIRE
              'X', key, row, deleted ('1' / '0')                       row index (see below)
              'C', key, chunk                                          truncate (see below)
+             'V', key, state, run, first, n, m1, … mn                 snapshot row (see below)
+             'W', key, state, mode, source, chunk                     snapshot sweep (see below)
              'U' before an op                                         the op applies only when
                                                                       its 'X' row was unknown to
                                                                       the index (or has no 'X')
@@ -47,12 +49,21 @@
   the index, not from KEYS: a standalone target only (the cluster writer keeps no index). The
   functions live in row-index.lua, which apply-batch.ts loads in front of this file.
 
+  Snapshot sweep (processor/snapshot-sweep.ts). 'V' names a snapshot's seen set (key), its
+  state hash (the name `state`), the Debezium run and whether the row is the first of its table
+  ('1' / '0'), and adds the row's members (row identities or owned keys) to the set; a first
+  row, or one of another run, starts the set over. 'W', at a table's last snapshot row, removes
+  what the snapshot did not read, about `chunk` entries per call (mode 'i': rows of the row
+  index `source`; 'k': keys matching the pattern `source`), keeping its cursor in the state
+  hash; while entries remain it stops and returns 3 exactly like a truncate. Standalone only,
+  like the row index. Functions in snapshot-sweep.lua, loaded after row-index.lua.
+
   Returns  {1, applied op count, rejects}  applied, checkpoint moved to ARGV[4]; rejects is a
                                            flat list of (entry id, key, found type, expected
                                            type) for records whose ops met a key of another
                                            data type: none of their ops was applied
            {0, stored checkpoint}          nothing written: ARGV[3] is at or below the checkpoint
-           {3, checkpoint or '', rejects}  a truncate is under way: applied up to it (checkpoint
+           {3, checkpoint or '', rejects}  a truncate or sweep is under way: applied up to it (checkpoint
                                            moved to the record before it, or unchanged: the
                                            value returned) and one chunk of it; call again
            {2, 'json'}                     nothing written: the batch has JSON ops and the
@@ -76,8 +87,8 @@ local function id_at_or_below(a, b)
 end
 
 -- Type a key must have (or 'none') for the op, and the type it has afterwards (nil: unchanged).
-local NEEDS = { X = 'hash', C = 'hash', M = 'hash', G = JSON_TYPE, K = JSON_TYPE, A = 'set', B = 'set', Z = 'zset', Y = 'zset', T = 'stream' }
-local MAKES = { H = 'hash', M = 'hash', D = 'none', J = JSON_TYPE, G = JSON_TYPE, A = 'set', Z = 'zset', T = 'stream', S = 'string' }
+local NEEDS = { X = 'hash', C = 'hash', V = 'set', W = 'set', M = 'hash', G = JSON_TYPE, K = JSON_TYPE, A = 'set', B = 'set', Z = 'zset', Y = 'zset', T = 'stream' }
+local MAKES = { V = 'set', H = 'hash', M = 'hash', D = 'none', J = JSON_TYPE, G = JSON_TYPE, A = 'set', Z = 'zset', T = 'stream', S = 'string' }
 
 -- Decodes the ops: {code, key, first argument index, next op index, record id, row index op}.
 local ops = {}
@@ -100,6 +111,10 @@ while i <= n_args do
     next_i = i + 3
   elseif code == 'X' then
     next_i = i + 4
+  elseif code == 'V' then
+    next_i = i + 6 + tonumber(ARGV[i + 5])
+  elseif code == 'W' then
+    next_i = i + 6
   else
     next_i = write_op_end(code, i)
     if not next_i then return redis.error_reply('BADOP ' .. tostring(code)) end
@@ -183,8 +198,12 @@ for n, op in ipairs(ops) do
   elseif not rejected_records[op[5]] then
     if code == 'X' then
       index_row(ops, known_rows, n, key, at)
-    elseif code == 'C' then
-      if not truncate_rows(key, tonumber(ARGV[at])) then
+    elseif code == 'V' then
+      snapshot_row(key, at)
+    elseif code == 'C' or code == 'W' then
+      local done
+      if code == 'C' then done = truncate_rows(key, tonumber(ARGV[at])) else done = snapshot_sweep(key, at) end
+      if not done then
         -- Only the records before the truncate are done: report their rejects alone.
         local done_records, done_rejects = {}, {}
         for m = 1, n - 1 do done_records[ops[m][5]] = true end

@@ -6,8 +6,16 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { requireToken } from './auth/require-token.ts';
+import { aclRights } from './auth/user-rights.ts';
 import type { ApiDeps } from './deps.ts';
-import { installErrorHandler } from './http/error-handler.ts';
+import { frameworkErrorReply, installErrorHandler } from './http/error-handler.ts';
+import { recordRouteMethods } from './http/method-not-allowed.ts';
+import {
+  BODY_LIMITS,
+  closeConnectionsWithUnreadBodies,
+  DEFAULT_HTTP_LIMITS,
+  limitedServerFactory,
+} from './http/server-limits.ts';
 import { registerOpenApi } from './http/openapi.ts';
 import { installRequestLog } from './http/request-log.ts';
 import { dlqRoutes } from './routes/dlqs.ts';
@@ -21,24 +29,26 @@ import { secretRoutes } from './routes/secrets.ts';
 import { sourceSchemaRoutes } from './routes/source-schemas.ts';
 import { traceRoutes } from './routes/trace.ts';
 
-/** Largest request body: a 1 MiB config.yaml plus its jobs. */
-const BODY_LIMIT = 8 * 1024 * 1024;
-
 export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
   if (deps.token.secret.byteLength < 32)
     throw new Error('the token secret must be at least 32 bytes');
   const app = Fastify({
     logger: false,
-    bodyLimit: BODY_LIMIT,
+    // The default for routes that set none; small bodies set their own (BODY_LIMITS).
+    bodyLimit: BODY_LIMITS.pipeline,
+    serverFactory: limitedServerFactory({ ...DEFAULT_HTTP_LIMITS, ...deps.httpLimits }),
+    frameworkErrors: frameworkErrorReply,
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.setValidatorCompiler(TypeBoxValidatorCompiler);
-  installErrorHandler(app, deps.logger);
+  const routes = recordRouteMethods(app);
+  installErrorHandler(app, deps.logger, routes);
+  closeConnectionsWithUnreadBodies(app);
   installRequestLog(app, deps.logger, deps.clock);
   await registerOpenApi(app, deps.version);
   await app.register(loginRoutes(deps));
   await app.register(infoRoutes(deps));
   await app.register(async (secured) => {
-    requireToken(secured, deps);
+    requireToken(secured, deps, deps.rights ?? aclRights(deps.rdi, deps.clock));
     await secured.register(pipelineRoutes(deps));
     await secured.register(pipelineControlRoutes(deps));
     await secured.register(pipelineStatusRoutes(deps));

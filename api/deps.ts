@@ -4,6 +4,8 @@
 import type { Redis } from 'ioredis';
 import type { Clock, Logger } from '../processor/ports.ts';
 import type { LoginThrottleSettings } from './auth/login-throttle.ts';
+import type { RightsResolver } from './auth/user-rights.ts';
+import type { HttpLimits } from './http/server-limits.ts';
 import type { ConnectionTester } from './net/test-connections.ts';
 
 /** Checks a user name and password against the RDI database; false when they are wrong. */
@@ -27,6 +29,10 @@ export interface ApiDeps {
   readonly testConnections: ConnectionTester;
   /** Limits on failed logins; the defaults of auth/login-throttle.ts when absent. */
   readonly loginThrottle?: LoginThrottleSettings;
+  /** A user's role; by default read from the RDI database's ACL (auth/user-rights.ts). */
+  readonly rights?: RightsResolver;
+  /** Request timeouts of the HTTP server; DEFAULT_HTTP_LIMITS where absent. */
+  readonly httpLimits?: Partial<HttpLimits>;
   /** Reported by GET /api/v2/info. */
   readonly version: string;
 }

@@ -1,14 +1,21 @@
 // Turns every failure into the one error body {code, message, path?, retryable}: catalogue
 // errors as they are, request validation into REQUEST_INVALID naming the field path, and
-// anything unexpected into INTERNAL_ERROR (logged, never shown to the client).
+// anything unexpected into INTERNAL_ERROR (logged, never shown to the client). Errors Fastify
+// raises before routing (a bad URL, a parameter too long: 414) and unknown routes (404, or 405
+// with `Allow` when the path exists under other methods) get the same body.
 
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { errorCatalogue, isSluiceError, type ErrorCode } from '../../common/errors.ts';
 import type { Logger } from '../../processor/ports.ts';
 import type { ErrorBody } from '../schemas/error-body.ts';
+import type { RouteMethods } from './method-not-allowed.ts';
 import { ProblemsError } from './problems-error.ts';
 
-export function installErrorHandler(app: FastifyInstance, logger: Logger): void {
+export function installErrorHandler(
+  app: FastifyInstance,
+  logger: Logger,
+  routes: RouteMethods,
+): void {
   app.setErrorHandler((error: unknown, request: FastifyRequest, reply: FastifyReply) => {
     const body = errorBody(error);
     const status = errorCatalogue[body.code as ErrorCode].status;
@@ -26,12 +33,36 @@ export function installErrorHandler(app: FastifyInstance, logger: Logger): void 
     return reply.status(status).send(body);
   });
   app.setNotFoundHandler((request, reply) => {
-    const body = make(
-      'ROUTE_NOT_FOUND',
-      `No route ${request.method} ${request.url.split('?')[0] ?? ''}.`,
-    );
-    return reply.status(404).send(body);
+    const path = request.url.split('?')[0] ?? '';
+    const allowed = routes.allowed(path);
+    if (allowed.length > 0) {
+      const body = make(
+        'METHOD_NOT_ALLOWED',
+        `${request.method} is not allowed on ${path}; allowed: ${allowed.join(', ')}.`,
+      );
+      return reply.status(405).header('allow', allowed.join(', ')).send(body);
+    }
+    return reply.status(404).send(make('ROUTE_NOT_FOUND', `No route ${request.method} ${path}.`));
   });
+}
+
+/**
+ * Fastify's `frameworkErrors` option: errors raised before a route is chosen, which the error
+ * handler never sees (Fastify would answer them in its own format).
+ */
+export function frameworkErrorReply(
+  error: FastifyError,
+  _request: FastifyRequest,
+  reply: FastifyReply,
+): void {
+  const body =
+    error.code === 'FST_ERR_MAX_PARAM_LENGTH'
+      ? make('URI_TOO_LONG', 'A path parameter is too long.')
+      : make('REQUEST_INVALID', 'The URL is not valid.');
+  void reply
+    .status(errorCatalogue[body.code as ErrorCode].status)
+    .header('content-type', 'application/json; charset=utf-8')
+    .send(body);
 }
 
 export function errorBody(error: unknown): ErrorBody {

@@ -5,6 +5,7 @@ import type { FastifyPluginCallbackTypebox } from '@fastify/type-provider-typebo
 import { SluiceError } from '../../common/errors.ts';
 import { bearerSecurity } from '../auth/require-token.ts';
 import type { ApiDeps } from '../deps.ts';
+import { BODY_LIMITS } from '../http/server-limits.ts';
 import { dlqKey, STREAM_PREFIX } from '../../pipeline/redis-keys.ts';
 import { dlqLengths, readDlqRecords, replayDlq, resolveTableStream } from '../dlq/dlq-records.ts';
 import { PipelineParams } from '../schemas/common.ts';
@@ -85,6 +86,7 @@ export function dlqRoutes(deps: ApiDeps): FastifyPluginCallbackTypebox {
     app.post(
       '/api/v2/pipelines/:name/dlqs/:table/replay',
       {
+        bodyLimit: BODY_LIMITS.small,
         schema: {
           tags,
           security: bearerSecurity,

@@ -7,6 +7,7 @@ import { SluiceError } from '../../common/errors.ts';
 import { createLoginThrottle } from '../auth/login-throttle.ts';
 import { issueToken } from '../auth/token.ts';
 import type { ApiDeps } from '../deps.ts';
+import { BODY_LIMITS } from '../http/server-limits.ts';
 import { LoginBody, LoginResult } from '../schemas/auth.ts';
 import { ErrorBody, errorResponses } from '../schemas/error-body.ts';
 
@@ -16,6 +17,7 @@ export function loginRoutes(deps: ApiDeps): FastifyPluginCallbackTypebox {
     app.post(
       '/api/v1/login',
       {
+        bodyLimit: BODY_LIMITS.login,
         schema: {
           tags: ['auth'],
           summary: 'Log in with the RDI database credentials',

@@ -4,6 +4,7 @@
 import type { FastifyPluginCallbackTypebox } from '@fastify/type-provider-typebox';
 import { bearerSecurity } from '../auth/require-token.ts';
 import type { ApiDeps } from '../deps.ts';
+import { BODY_LIMITS } from '../http/server-limits.ts';
 import { PipelineParams } from '../schemas/common.ts';
 import { errorResponses } from '../schemas/error-body.ts';
 import { ControlResult, ResetBody, type ControlResultBody } from '../schemas/pipeline.ts';
@@ -22,6 +23,7 @@ export function pipelineControlRoutes(deps: ApiDeps): FastifyPluginCallbackTypeb
       app.post(
         `/api/v2/pipelines/:name/${action}`,
         {
+          bodyLimit: BODY_LIMITS.small,
           schema: {
             tags: ['pipelines'],
             security: bearerSecurity,
@@ -49,6 +51,7 @@ export function pipelineControlRoutes(deps: ApiDeps): FastifyPluginCallbackTypeb
     app.post(
       '/api/v2/pipelines/:name/reset',
       {
+        bodyLimit: BODY_LIMITS.small,
         schema: {
           tags: ['pipelines'],
           security: bearerSecurity,

@@ -5,6 +5,7 @@ import type { FastifyPluginCallbackTypebox } from '@fastify/type-provider-typebo
 import { Type } from '@sinclair/typebox';
 import { bearerSecurity } from '../auth/require-token.ts';
 import type { ApiDeps } from '../deps.ts';
+import { BODY_LIMITS } from '../http/server-limits.ts';
 import { errorResponses } from '../schemas/error-body.ts';
 import { SecretBody, SecretList, SecretParams, SecretRef } from '../schemas/secrets.ts';
 import { deleteSecret, listSecretNames, setSecret } from '../store/secret-store.ts';
@@ -30,6 +31,7 @@ export function secretRoutes(deps: ApiDeps): FastifyPluginCallbackTypebox {
     app.put(
       '/api/v2/secrets/:key',
       {
+        bodyLimit: BODY_LIMITS.secret,
         schema: {
           tags,
           security: bearerSecurity,

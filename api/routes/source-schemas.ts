@@ -8,6 +8,7 @@ import { resolveEnvReferences } from '../../pipeline/env-references.ts';
 import { checkPipelineConfig } from '../../pipeline/load-config.ts';
 import { bearerSecurity } from '../auth/require-token.ts';
 import type { ApiDeps } from '../deps.ts';
+import { BODY_LIMITS } from '../http/server-limits.ts';
 import { errorResponses } from '../schemas/error-body.ts';
 import {
   SourceSchemaBody,
@@ -73,6 +74,7 @@ export function sourceSchemaRoutes(deps: ApiDeps): FastifyPluginCallbackTypebox 
     app.post(
       '/api/v2/source-schemas',
       {
+        bodyLimit: BODY_LIMITS.small,
         schema: {
           tags: ['pipelines'],
           security: bearerSecurity,

@@ -7,6 +7,7 @@ import { SluiceError } from '../../common/errors.ts';
 import { checkPipelineConfig } from '../../pipeline/load-config.ts';
 import { bearerSecurity } from '../auth/require-token.ts';
 import type { ApiDeps } from '../deps.ts';
+import { BODY_LIMITS } from '../http/server-limits.ts';
 import { ProblemsError, problemOf } from '../http/problems-error.ts';
 import { compilePipelineJobs, outputDefaultsOf } from '../jobs/pipeline-jobs.ts';
 import { redactedEnvironment } from '../jobs/redacted-env.ts';
@@ -25,6 +26,7 @@ export function traceRoutes(deps: ApiDeps): FastifyPluginCallbackTypebox {
     app.post(
       '/api/v2/pipelines/:name/trace',
       {
+        bodyLimit: BODY_LIMITS.small,
         schema: {
           tags: ['pipelines'],
           security: bearerSecurity,

@@ -33,6 +33,8 @@ export interface ApiDeps {
   readonly rights?: RightsResolver;
   /** Request timeouts of the HTTP server; DEFAULT_HTTP_LIMITS where absent. */
   readonly httpLimits?: Partial<HttpLimits>;
+  /** Traces that may run at once (routes/trace.ts's default when absent). */
+  readonly maxConcurrentTraces?: number;
   /** Reported by GET /api/v2/info. */
   readonly version: string;
 }

@@ -7,7 +7,7 @@ import { bearerSecurity } from '../auth/require-token.ts';
 import type { ApiDeps } from '../deps.ts';
 import { connectionSpecs, validatePipeline } from '../pipelines/validate-pipeline.ts';
 import { PipelineParams } from '../schemas/common.ts';
-import { errorResponses } from '../schemas/error-body.ts';
+import { connectionErrorResponses, errorResponses } from '../schemas/error-body.ts';
 import {
   CreatePipelineBody,
   DryRunQuery,
@@ -100,7 +100,12 @@ export function pipelineRoutes(deps: ApiDeps): FastifyPluginCallbackTypebox {
           summary: 'Create a pipeline (or validate it with dry_run=true)',
           querystring: DryRunQuery,
           body: CreatePipelineBody,
-          response: { 200: DryRunResult, 201: Pipeline, ...errorResponses },
+          response: {
+            200: DryRunResult,
+            201: Pipeline,
+            ...errorResponses,
+            ...connectionErrorResponses,
+          },
         },
       },
       async (request, reply) => {
@@ -138,7 +143,11 @@ export function pipelineRoutes(deps: ApiDeps): FastifyPluginCallbackTypebox {
           params: PipelineParams,
           querystring: DryRunQuery,
           body: PipelineBody,
-          response: { 200: Type.Union([Pipeline, DryRunResult]), ...errorResponses },
+          response: {
+            200: Type.Union([Pipeline, DryRunResult]),
+            ...errorResponses,
+            ...connectionErrorResponses,
+          },
         },
       },
       async (request) => {
@@ -167,7 +176,11 @@ export function pipelineRoutes(deps: ApiDeps): FastifyPluginCallbackTypebox {
           params: PipelineParams,
           querystring: DryRunQuery,
           body: PatchPipelineBody,
-          response: { 200: Type.Union([Pipeline, DryRunResult]), ...errorResponses },
+          response: {
+            200: Type.Union([Pipeline, DryRunResult]),
+            ...errorResponses,
+            ...connectionErrorResponses,
+          },
         },
       },
       async (request) => {

@@ -9,7 +9,7 @@ import { checkPipelineConfig } from '../../pipeline/load-config.ts';
 import { bearerSecurity } from '../auth/require-token.ts';
 import type { ApiDeps } from '../deps.ts';
 import { BODY_LIMITS } from '../http/server-limits.ts';
-import { errorResponses } from '../schemas/error-body.ts';
+import { connectionErrorResponses, errorResponses } from '../schemas/error-body.ts';
 import {
   SourceSchemaBody,
   SourceSchemaParams,
@@ -20,7 +20,7 @@ import { readPipeline } from '../store/pipeline-store.ts';
 import { readSecretValues } from '../store/secret-store.ts';
 
 const TIMEOUT_MS = 10_000;
-const responses = { 200: SourceSchemaResult, 502: errorResponses[503], ...errorResponses };
+const responses = { 200: SourceSchemaResult, ...errorResponses, ...connectionErrorResponses };
 
 export function sourceSchemaRoutes(deps: ApiDeps): FastifyPluginCallbackTypebox {
   const { rdi } = deps;

@@ -2,6 +2,7 @@
 // and shows what the pipeline's jobs make of each (input, transformed record, commands).
 
 import type { FastifyPluginCallbackTypebox } from '@fastify/type-provider-typebox';
+import type { Static } from '@sinclair/typebox';
 import type { Redis } from 'ioredis';
 import { SluiceError } from '../../common/errors.ts';
 import { checkPipelineConfig } from '../../pipeline/load-config.ts';
@@ -12,7 +13,7 @@ import { ProblemsError, problemOf } from '../http/problems-error.ts';
 import { compilePipelineJobs, outputDefaultsOf } from '../jobs/pipeline-jobs.ts';
 import { redactedEnvironment } from '../jobs/redacted-env.ts';
 import { PipelineParams } from '../schemas/common.ts';
-import { errorResponses } from '../schemas/error-body.ts';
+import { ErrorBody, errorResponses } from '../schemas/error-body.ts';
 import { TraceBody, TraceResult } from '../schemas/trace.ts';
 import { pipelineStreams, sourceNames } from '../status/pipeline-streams.ts';
 import { readPipeline } from '../store/pipeline-store.ts';
@@ -20,8 +21,13 @@ import { readSecretValues } from '../store/secret-store.ts';
 import { captureEntries } from '../trace/capture-entries.ts';
 import { traceEntries } from '../trace/trace-entries.ts';
 
+/** Traces that may run at once (each holds an RDI database connection for its whole wait). */
+export const DEFAULT_MAX_TRACES = 4;
+
 export function traceRoutes(deps: ApiDeps): FastifyPluginCallbackTypebox {
   const { rdi } = deps;
+  const maxTraces = deps.maxConcurrentTraces ?? DEFAULT_MAX_TRACES;
+  let running = 0;
   return (app, _options, done) => {
     app.post(
       '/api/v2/pipelines/:name/trace',
@@ -36,61 +42,79 @@ export function traceRoutes(deps: ApiDeps): FastifyPluginCallbackTypebox {
             'acknowledged or written. Waits until `count` entries arrived or `timeout_ms` passed.',
           params: PipelineParams,
           body: TraceBody,
-          response: { 200: TraceResult, ...errorResponses },
+          response: { 200: TraceResult, ...errorResponses, 429: ErrorBody },
         },
       },
       async (request) => {
-        const { name } = request.params;
-        const count = request.body.count ?? 10;
-        const timeoutMs = request.body.timeout_ms ?? 10_000;
-        const stored = await readPipeline(rdi, name);
-        const secrets = await readSecretValues(rdi);
-        const checked = checkPipelineConfig(stored.config, 'config.yaml', secrets);
-        if (!checked.ok) {
-          throw new SluiceError('CONFIG_INVALID', 'The stored config.yaml is no longer valid.', {
-            hint: 'redeploy the pipeline (a secret it references may have been deleted)',
-          });
+        if (running >= maxTraces) {
+          throw new SluiceError(
+            'TRACE_LIMIT_REACHED',
+            `${String(maxTraces)} traces are running already; try again when one has ended.`,
+            { retryAfterSeconds: 5 },
+          );
         }
-        const processors = checked.config.processors;
-        const env = redactedEnvironment(Object.keys(secrets));
-        const compiled = compilePipelineJobs(stored.jobs, env, outputDefaultsOf(processors));
-        if (compiled.problems.length > 0) {
-          const problems = compiled.problems.map(problemOf);
-          throw new ProblemsError('JOB_INVALID', 'A stored job is no longer valid.', problems);
-        }
-        const sources = sourceNames(stored.config);
-        const watched = new Set<string>();
-        const streams = async (): Promise<string[]> => {
-          const found = await existingStreams(rdi, await pipelineStreams(rdi, sources));
-          for (const stream of found) watched.add(stream);
-          return found;
-        };
-        // A blocking XREAD holds its connection: never block the api's shared one.
-        const reader = rdi.duplicate();
-        let entries;
+        running += 1;
         try {
-          entries = await captureEntries(reader, { count, timeoutMs, streams });
+          return await trace(request.params.name, request.body);
         } finally {
-          reader.disconnect();
+          running -= 1;
         }
-        const traced = await traceEntries(entries, {
-          jobs: compiled.jobs,
-          defaultDataType: processors.target_data_type,
-          typeRendering: processors.type_rendering,
-          now: deps.clock.now(),
-        });
-        return {
-          pipeline: name,
-          requested: count,
-          captured: traced.length,
-          timed_out: traced.length < count,
-          streams: [...watched].sort(),
-          entries: traced,
-        };
       },
     );
     done();
   };
+
+  async function trace(
+    name: string,
+    body: { count?: number; timeout_ms?: number },
+  ): Promise<Static<typeof TraceResult>> {
+    const count = body.count ?? 10;
+    const timeoutMs = body.timeout_ms ?? 10_000;
+    const stored = await readPipeline(rdi, name);
+    const secrets = await readSecretValues(rdi);
+    const checked = checkPipelineConfig(stored.config, 'config.yaml', secrets);
+    if (!checked.ok) {
+      throw new SluiceError('CONFIG_INVALID', 'The stored config.yaml is no longer valid.', {
+        hint: 'redeploy the pipeline (a secret it references may have been deleted)',
+      });
+    }
+    const processors = checked.config.processors;
+    const env = redactedEnvironment(Object.keys(secrets));
+    const compiled = compilePipelineJobs(stored.jobs, env, outputDefaultsOf(processors));
+    if (compiled.problems.length > 0) {
+      const problems = compiled.problems.map(problemOf);
+      throw new ProblemsError('JOB_INVALID', 'A stored job is no longer valid.', problems);
+    }
+    const sources = sourceNames(stored.config);
+    const watched = new Set<string>();
+    const streams = async (): Promise<string[]> => {
+      const found = await existingStreams(rdi, await pipelineStreams(rdi, sources));
+      for (const stream of found) watched.add(stream);
+      return found;
+    };
+    // A blocking XREAD holds its connection: never block the api's shared one.
+    const reader = rdi.duplicate();
+    let entries;
+    try {
+      entries = await captureEntries(reader, { count, timeoutMs, streams });
+    } finally {
+      reader.disconnect();
+    }
+    const traced = await traceEntries(entries, {
+      jobs: compiled.jobs,
+      defaultDataType: processors.target_data_type,
+      typeRendering: processors.type_rendering,
+      now: deps.clock.now(),
+    });
+    return {
+      pipeline: name,
+      requested: count,
+      captured: traced.length,
+      timed_out: traced.length < count,
+      streams: [...watched].sort(),
+      entries: traced,
+    };
+  }
 }
 
 /** The names among `names` that are streams now (others only have statistics or a DLQ left). */

@@ -31,8 +31,14 @@ export type ErrorBody = Static<typeof ErrorBody>;
 export const errorResponses = {
   400: ErrorBody,
   401: ErrorBody,
+  403: ErrorBody,
   404: ErrorBody,
   409: ErrorBody,
+  413: ErrorBody,
+  414: ErrorBody,
   500: ErrorBody,
   503: ErrorBody,
 } as const;
+
+/** For routes that reach another server (connection tests, introspection): its failure. */
+export const connectionErrorResponses = { 502: ErrorBody } as const;

@@ -27,20 +27,29 @@ export interface CollectorLaunch {
   readonly logger: Logger;
 }
 
+/**
+ * Only the leader starts a collector, and only while its own is down: a slot still active
+ * belongs to a deposed leader's collector (paused or partitioned). Ending its connection
+ * fences it at the source; without this the new collector would fail until that one died.
+ * Both runtimes call it before they start a collector.
+ */
+export async function fenceEarlierCollector(
+  pipeline: PreparedPipeline,
+  logger: Logger,
+): Promise<void> {
+  if (pipeline.source.connection.type !== 'postgresql') return;
+  const pid = await terminateSlotHolder(pipeline.source.connection, pipeline.slotName);
+  if (pid !== undefined) {
+    logger.warn('Ended the replication connection of an earlier collector.', {
+      slot: pipeline.slotName,
+      backendPid: pid,
+    });
+  }
+}
+
 export async function launchCollector(opts: CollectorLaunch): Promise<ChildHandle> {
   const { pipeline } = opts;
-  // Only the leader starts a collector, and only while its own is down: a slot still active
-  // belongs to a deposed leader's collector (paused or partitioned). Ending its connection
-  // fences it at the source; without this the new collector would fail until that one died.
-  if (pipeline.source.connection.type === 'postgresql') {
-    const pid = await terminateSlotHolder(pipeline.source.connection, pipeline.slotName);
-    if (pid !== undefined) {
-      opts.logger.warn('Ended the replication connection of an earlier collector.', {
-        slot: pipeline.slotName,
-        backendPid: pid,
-      });
-    }
-  }
+  await fenceEarlierCollector(pipeline, opts.logger);
   const debezium = renderDebeziumProperties(pipeline.config, pipeline.source.name, opts.rdiDb, {
     httpPort: pipeline.httpPort,
   });

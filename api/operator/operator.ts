@@ -11,6 +11,7 @@ import type { Clock, Logger } from '../../processor/ports.ts';
 import { readControl, type PipelineControl } from '../store/control-store.ts';
 import { BackpressurePause } from './backpressure-pause.ts';
 import { CaptureProgress } from './capture-progress.ts';
+import type { ComponentRuntime } from './component-runtime.ts';
 import { LeaderLease } from './leader-lease.ts';
 import { Leadership, type Term } from './leadership.ts';
 import { pipelinePhase, snapshotReport } from './pipeline-phase.ts';
@@ -34,16 +35,11 @@ export interface OperatorOptions {
   readonly tickMs: number;
   /** Parent of the pipeline's private working folders. */
   readonly workDir: string;
-  readonly debeziumDir: string;
-  readonly javaPath: string;
-  readonly debeziumHeap: string;
-  /** Fixed port of Debezium's JMX metrics; a free one per start when absent. */
-  readonly metricsPort: number | undefined;
+  /** Where the collector and processor run: local processes or Kubernetes workloads. */
+  readonly runtime: ComponentRuntime;
   readonly policy: ReconcilePolicy;
   /** A child run at least this long resets its failure count. */
   readonly stableRunMs: number;
-  /** Polite stop of a child before SIGKILL. */
-  readonly stopGraceMs: number;
   /** A backpressure flag not refreshed for this long is stale (its processor died). */
   readonly backpressureStaleMs: number;
   readonly clock: Clock;
@@ -62,6 +58,8 @@ export class Operator {
   readonly #pause: BackpressurePause;
   readonly #capture = new CaptureProgress();
   readonly #abort = new AbortController();
+  /** The runtime's leftovers of a deleted pipeline are gone (until it is deployed again). */
+  #deletedRemoved = false;
   #state: OperatorState = 'idle';
   #loop: Promise<void> | undefined;
 
@@ -173,8 +171,13 @@ export class Operator {
       // Deleted (or not yet deployed): stop what runs; there is no status to report into.
       const input = this.#input(term, control, false, backpressure, false);
       await this.#apply(reconcile(input, this.#opts.policy), term, control);
+      if (children.down && !this.#deletedRemoved) {
+        await this.#opts.runtime.removePipeline(name);
+        this.#deletedRemoved = true;
+      }
       return;
     }
+    this.#deletedRemoved = false;
     await this.#loader.refresh(children);
     const resetPending = control.resetGeneration > resetDone;
     const input = this.#input(term, control, resetPending, backpressure, true);

@@ -1,14 +1,12 @@
-// The pipeline's two supervised children and how they are launched for a term: the processor
-// with the term's epoch and a consumer name of its own, the collector with the term's RDI
-// database user and a metrics port. Also restarts the processor when entries are stranded
+// The pipeline's two supervised children and how they are launched for a term, through the
+// runtime (local processes or Kubernetes workloads): the processor with the term's epoch and a
+// consumer name of its own, the collector with the term's RDI database user. Also restarts the processor when entries are stranded
 // under an earlier term's consumer (it claims them when it starts).
 
 import type { Redis } from 'ioredis';
-import { freePort } from '../../common/free-port.ts';
 import type { RdiDatabase } from '../../debezium-config/render-properties.ts';
 import type { Clock, Logger } from '../../processor/ports.ts';
-import { launchCollector } from './launch-collector.ts';
-import { launchProcessor } from './launch-processor.ts';
+import type { ComponentRuntime } from './component-runtime.ts';
 import type { Term } from './leadership.ts';
 import { streamsWithOrphanedEntries } from './orphaned-entries.ts';
 import type { PreparedPipeline } from './pipeline-workspace.ts';
@@ -24,20 +22,14 @@ export interface ChildrenOptions {
   /** The operator's name; the processor's consumer is `<id>-e<epoch>`. */
   readonly id: string;
   readonly leaseMs: number;
-  readonly debeziumDir: string;
-  readonly javaPath: string;
-  readonly debeziumHeap: string;
-  /** Fixed port of Debezium's JMX metrics; a free one per start when absent. */
-  readonly metricsPort: number | undefined;
+  readonly runtime: ComponentRuntime;
   readonly backoff: BackoffPolicy;
   readonly stableRunMs: number;
-  readonly stopGraceMs: number;
   readonly clock: Clock;
   readonly logger: Logger;
 }
 
 const ORPHAN_CHECK_MS = 5_000;
-const COLLECTOR_HEALTHY_TIMEOUT_MS = 120_000;
 
 export class PipelineChildren {
   readonly collector: SupervisedChild;
@@ -48,7 +40,6 @@ export class PipelineChildren {
   #processorConsumer = '';
   #processorStartedAt = 0;
   #nextOrphanCheckAt = 0;
-  #metricsUrl: string | undefined;
 
   constructor(opts: ChildrenOptions, termUsers: TermUsers) {
     this.#opts = opts;
@@ -65,7 +56,7 @@ export class PipelineChildren {
 
   /** Prometheus URL of the latest collector's JMX metrics. */
   get metricsUrl(): string | undefined {
-    return this.#metricsUrl;
+    return this.#opts.runtime.collectorMetricsUrl;
   }
 
   /** Both are stopped or have exited. */
@@ -91,12 +82,11 @@ export class PipelineChildren {
     this.#processorStartedAt = opts.clock.now();
     this.#nextOrphanCheckAt = opts.clock.now() + opts.leaseMs;
     this.processor.start(async () =>
-      launchProcessor({
+      opts.runtime.launchProcessor({
         pipeline,
         rdiUrl: urlWithCredentials(opts.rdiUrl, await this.#termUsers.open(term.epoch)),
         consumer,
         epoch: term.epoch,
-        stopGraceMs: opts.stopGraceMs,
       }),
     );
   }
@@ -104,22 +94,13 @@ export class PipelineChildren {
   startCollector(pipeline: PreparedPipeline, term: Term): void {
     const opts = this.#opts;
     this.collector.start(async () => {
-      const metricsPort = opts.metricsPort ?? (await freePort());
-      this.#metricsUrl = `http://127.0.0.1:${metricsPort}/metrics`;
       const credentials = await this.#termUsers.open(term.epoch);
-      return launchCollector({
+      return opts.runtime.launchCollector({
         pipeline,
         rdiDb:
           credentials === undefined
             ? opts.rdiDb
             : { ...opts.rdiDb, user: credentials.user, password: credentials.password },
-        distDir: opts.debeziumDir,
-        javaPath: opts.javaPath,
-        heap: opts.debeziumHeap,
-        metricsPort,
-        stopGraceMs: opts.stopGraceMs,
-        healthyTimeoutMs: COLLECTOR_HEALTHY_TIMEOUT_MS,
-        logger: opts.logger,
       });
     });
   }

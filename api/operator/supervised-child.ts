@@ -11,7 +11,7 @@ import { restartDelayMs, type BackoffPolicy } from './restart-backoff.ts';
 
 /** A started process, as a launcher returns it. */
 export interface ChildHandle {
-  readonly pid: number;
+  readonly pid: number | undefined;
   /** Resolves when the process has exited; never rejects. */
   readonly exited: Promise<ChildExit>;
   /** Resolves when it is ready (e.g. Debezium's health is UP); rejects when it never will be. */

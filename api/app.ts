@@ -1,5 +1,5 @@
 // Builds the Fastify app from injected dependencies: error handling, request log, OpenAPI,
-// the open routes (login, info, docs) and, behind the token guard, every other route.
+// the open routes (login, info, docs, the web UI) and, behind the token guard, every other route.
 // Only server.ts listens; tests call buildApp and use inject().
 
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -28,6 +28,7 @@ import { pipelineRoutes } from './routes/pipelines.ts';
 import { secretRoutes } from './routes/secrets.ts';
 import { sourceSchemaRoutes } from './routes/source-schemas.ts';
 import { traceRoutes } from './routes/trace.ts';
+import { registerUi } from './ui/ui-routes.ts';
 
 export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
   if (deps.token.secret.byteLength < 32)
@@ -45,6 +46,7 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
   closeConnectionsWithUnreadBodies(app);
   installRequestLog(app, deps.logger, deps.clock);
   await registerOpenApi(app, deps.version);
+  await registerUi(app);
   await app.register(loginRoutes(deps));
   await app.register(infoRoutes(deps));
   await app.register(async (secured) => {

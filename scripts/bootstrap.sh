@@ -33,4 +33,6 @@ SLUICE_DEBEZIUM_DIR="$(bash "$SLUICE_ROOT/debezium-config/install-debezium.sh")"
 export SLUICE_DEBEZIUM_DIR
 SLUICE_JAVA="$(bash "$SLUICE_ROOT/debezium-config/find-java.sh")"
 export SLUICE_JAVA
+# Helm, kubeconform and its schemas, kube-apiserver, kubectl, etcd: the chart and operator tests'.
+bash "$SLUICE_ROOT/scripts/install-k8s-tools.sh"
 log "ready: node $(node --version), java $SLUICE_JAVA, debezium $SLUICE_DEBEZIUM_DIR"

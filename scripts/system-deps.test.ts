@@ -1,11 +1,13 @@
 // Every program that the project's code starts must come from its own install scripts: a
 // program installed by hand on one machine is missing on a fresh one (Prometheus once was).
 // This scans the tracked sources for the programs they spawn and checks each against
-// scripts/system-deps.txt, the list that scripts/install-system-deps.sh installs from.
+// scripts/system-deps.txt, the list that scripts/install-system-deps.sh installs from, or
+// against scripts/built-tools.txt, the tools that scripts/install-k8s-tools.sh builds.
 import { execFileSync } from 'node:child_process';
 import { accessSync, constants, readFileSync, readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { builtTools, kubeTool, type KubeTool } from '../harness/kube-tools.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 /** Provided by scripts/bootstrap.sh (Node.js 24, Java 21+ via find-java.sh) or by the shell. */
@@ -29,6 +31,8 @@ const SPAWN_PATTERNS: readonly RegExp[] = [
   /\bcommand:\s*'([^'$`{}]+)'/g,
   // a server binary joined to a bin folder: join(bin, 'x')
   /\bjoin\(\s*bin\w*,\s*'([^']+)'\)/g,
+  // a tool that scripts/install-k8s-tools.sh builds: kubeTool('x')
+  /\bkubeTool\(\s*'([^']+)'/g,
   // an absolute path to a system binary anywhere in a literal
   /['"`](\/usr\/(?:s?bin|lib\/[^'"`]*\/bin)\/[A-Za-z0-9._+-]+)['"`]/g,
 ];
@@ -61,6 +65,7 @@ function spawnedPrograms(): Map<string, string> {
 
 describe('system programs', () => {
   const listed = manifestPrograms();
+  const built = new Set(builtTools().map((tool) => tool.program));
 
   it('finds the programs the harness is known to spawn (the scan itself works)', () => {
     const spawned = spawnedPrograms();
@@ -71,9 +76,27 @@ describe('system programs', () => {
 
   it('lists every spawned program in scripts/system-deps.txt', () => {
     const unlisted = [...spawnedPrograms()]
-      .filter(([program]) => !listed.has(program) && !BOOTSTRAPPED.has(program))
+      .filter(
+        ([program]) => !listed.has(program) && !BOOTSTRAPPED.has(program) && !built.has(program),
+      )
       .map(([program, file]) => `${program} (spawned in ${file})`);
-    expect(unlisted, 'add each to scripts/system-deps.txt with its Debian package').toEqual([]);
+    expect(
+      unlisted,
+      'add each to scripts/system-deps.txt with its Debian package, or build it from a script',
+    ).toEqual([]);
+  });
+
+  // After scripts/bootstrap.sh, which runs scripts/install-k8s-tools.sh.
+  it('finds every tool of scripts/built-tools.txt built', () => {
+    const absent = [...built].filter((program) => {
+      try {
+        kubeTool(program as KubeTool);
+        return false;
+      } catch {
+        return true;
+      }
+    });
+    expect(absent, 'run scripts/install-k8s-tools.sh').toEqual([]);
   });
 
   // After scripts/bootstrap.sh (which the test script runs first) each listed program exists.

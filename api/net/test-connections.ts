@@ -17,6 +17,11 @@ export interface ConnectionSpec {
   readonly password?: string;
   /** TLS options of a Redis target (processor/target-tls.ts); absent: plain TCP. */
   readonly tls?: ConnectionOptions;
+  /**
+   * The configured user and password were left out (they hold stored secrets and the host is
+   * not one the stored pipeline uses): a server asking for them still counts as reachable.
+   */
+  readonly credentialsWithheld?: boolean;
 }
 
 export type ConnectionResult =
@@ -82,6 +87,8 @@ async function redisAnswers(host: string, spec: ConnectionSpec, timeoutMs: numbe
       ? {}
       : { tls: { ...spec.tls, ...(isIP(spec.host) === 0 ? { servername: spec.host } : {}) } }),
     lazyConnect: true,
+    // PING below is the check; a ready check (INFO) would fail first without credentials.
+    enableReadyCheck: false,
     connectTimeout: timeoutMs,
     commandTimeout: timeoutMs,
     maxRetriesPerRequest: 0,
@@ -92,6 +99,10 @@ async function redisAnswers(host: string, spec: ConnectionSpec, timeoutMs: numbe
   try {
     await client.connect();
     await client.ping();
+  } catch (error) {
+    // The one place that reads this reply: without credentials, NOAUTH means "it answered".
+    const askedForAuth = error instanceof Error && error.message.startsWith('NOAUTH');
+    if (!(spec.credentialsWithheld === true && askedForAuth)) throw error;
   } finally {
     client.disconnect();
   }

@@ -1,15 +1,24 @@
 // Validation of a pipeline before it is stored: config.yaml (schema, rules, `${NAME}` resolved
 // from the stored secrets), the jobs (loaded and compiled as the processor will), and on a dry
 // run the connections to sources and targets. Throws one ProblemsError listing every problem.
+//
+// Secrets stay write-only: every problem is redacted (secrets/redact-secrets.ts); a job that
+// uses a secret is described from a compile with placeholders (a position inside an
+// expression would tell a secret's length); and a connection whose credentials come from
+// stored secrets gets them only when it goes where the stored pipeline already goes.
 
 import { SluiceError } from '../../common/errors.ts';
+import { ENV_REFERENCE } from '../../pipeline/config-scalars.ts';
 import { checkPipelineConfig, type PipelineConfig } from '../../pipeline/load-config.ts';
 import { ProblemsError, problemOf } from '../http/problems-error.ts';
 import type { ConnectionSpec, ConnectionTester } from '../net/test-connections.ts';
 import type { Problem } from '../schemas/error-body.ts';
 import type { PipelineDefinition } from '../store/pipeline-store.ts';
-import { compilePipelineJobs, outputDefaultsOf } from '../jobs/pipeline-jobs.ts';
+import { compileJobText, compilePipelineJobs, outputDefaultsOf } from '../jobs/pipeline-jobs.ts';
+import { redactedEnvironment } from '../jobs/redacted-env.ts';
+import { secretRedactor, type Redactor } from '../secrets/redact-secrets.ts';
 import { targetAuthOptions } from '../../processor/target-tls.ts';
+import type { OutputDefaults } from '../../processor/jobs/compile-output.ts';
 
 const DEFAULT_PORTS: Readonly<Record<string, number>> = {
   postgresql: 5432,
@@ -23,12 +32,18 @@ export interface ValidateOptions {
   readonly secrets: Readonly<Record<string, string>>;
   /** Given on dry runs: every source and target connection is tried. */
   readonly testConnections?: ConnectionTester;
+  /**
+   * connectionKey() of each connection of the stored pipeline: only these are tried with
+   * credentials that come from stored secrets (others are tried without them).
+   */
+  readonly trustedConnections?: ReadonlySet<string>;
 }
 
 export async function validatePipeline(
   definition: PipelineDefinition,
   options: ValidateOptions,
 ): Promise<void> {
+  const redact = secretRedactor(Object.values(options.secrets));
   const problems: Problem[] = [];
   const checked = checkPipelineConfig(definition.config, 'config.yaml', options.secrets);
   if (!checked.ok) problems.push(...checked.errors.map(problemOf));
@@ -36,29 +51,111 @@ export async function validatePipeline(
   const defaults = outputDefaultsOf(checked.ok ? checked.config.processors : undefined);
   // Every job's connections must be targets of config.yaml (checked when the config is valid).
   const targets = checked.ok ? Object.keys(checked.config.targets) : undefined;
-  const jobs = compilePipelineJobs(definition.jobs, options.secrets, defaults, targets);
-  problems.push(...jobs.problems.map(problemOf));
+  problems.push(...jobProblems(definition.jobs, options.secrets, defaults, targets));
   if (checked.ok && problems.length === 0 && options.testConnections !== undefined) {
+    const secretValues = Object.values(options.secrets).filter((value) => value.length > 0);
     for (const spec of connectionSpecs(checked.config)) {
-      const result = await options.testConnections(spec);
+      const trusted = options.trustedConnections?.has(connectionKey(spec)) === true;
+      const tried = trusted ? spec : withoutStoredCredentials(spec, secretValues);
+      const result = await options.testConnections(tried);
       if (!result.ok)
         problems.push(problemOf(new SluiceError(result.code, result.message, { path: spec.path })));
     }
   }
   const first = problems[0];
   if (first === undefined) return;
+  const shown = problems.map((problem) => redactProblem(problem, redact));
   const summary =
-    problems.length === 1
-      ? first.message
-      : `${problems.length} problems; the first: ${first.message}`;
+    shown.length === 1
+      ? (shown[0]?.message ?? '')
+      : `${shown.length} problems; the first: ${shown[0]?.message ?? ''}`;
   throw new ProblemsError(
     first.code === 'ADDRESS_FORBIDDEN' || first.code === 'CONNECTION_FAILED'
       ? first.code
       : 'CONFIG_INVALID',
     summary,
-    problems,
-    first.path,
+    shown,
+    first.path === undefined ? undefined : redact(first.path),
   );
+}
+
+/**
+ * The jobs' problems, compiled with the real secrets (what the processor will run). A job
+ * whose text references a stored secret is described from a compile with placeholders, or,
+ * when only the real values fail, by one problem that says so without details.
+ */
+function jobProblems(
+  jobs: Readonly<Record<string, string>>,
+  secrets: Readonly<Record<string, string>>,
+  defaults: OutputDefaults,
+  targets: readonly string[] | undefined,
+): Problem[] {
+  const real = compilePipelineJobs(jobs, secrets, defaults, targets);
+  if (real.problems.length === 0) return [];
+  const placeholders = redactedEnvironment(Object.keys(secrets));
+  const problems: Problem[] = [];
+  const described = new Set<string>();
+  for (const error of real.problems) {
+    const file = error.location?.file;
+    const name = file?.replace(/^jobs\//, '').replace(/\.yaml$/, '');
+    const text = name === undefined ? undefined : jobs[name];
+    if (file === undefined || text === undefined || !usesSecrets(text, secrets)) {
+      problems.push(problemOf(error));
+      continue;
+    }
+    if (described.has(file)) continue;
+    described.add(file);
+    const shown = compileJobText(text, file, placeholders, defaults);
+    if ('problems' in shown && shown.problems.length > 0) {
+      problems.push(...shown.problems.map(problemOf));
+    } else {
+      problems.push({
+        code: 'JOB_INVALID',
+        message: `${file}: the job fails only with its secret values filled in; details are not shown because they could reveal a secret.`,
+        file,
+        hint: 'check the values of the secrets the job references',
+      });
+    }
+  }
+  return problems;
+}
+
+function usesSecrets(text: string, secrets: Readonly<Record<string, string>>): boolean {
+  for (const match of text.matchAll(new RegExp(ENV_REFERENCE.source, 'g'))) {
+    const name = match[1];
+    if (name !== undefined && Object.hasOwn(secrets, name)) return true;
+  }
+  return false;
+}
+
+function redactProblem(problem: Problem, redact: Redactor): Problem {
+  return {
+    ...problem,
+    message: redact(problem.message),
+    ...(problem.path === undefined ? {} : { path: redact(problem.path) }),
+    ...(problem.hint === undefined ? {} : { hint: redact(problem.hint) }),
+  };
+}
+
+/** Identifies a connection by where it is in config.yaml and where it goes. */
+export function connectionKey(spec: ConnectionSpec): string {
+  return `${spec.path} ${spec.host}:${String(spec.port)}`;
+}
+
+/**
+ * A connection to a place the stored pipeline does not go is tried without credentials that
+ * hold a stored secret's value: a logged-in user must not make the api send a secret to a
+ * server of their choosing. It still shows whether the server answers.
+ */
+function withoutStoredCredentials(
+  spec: ConnectionSpec,
+  secretValues: readonly string[],
+): ConnectionSpec {
+  const holdsSecret = (text: string | undefined): boolean =>
+    text !== undefined && secretValues.some((value) => text.includes(value));
+  if (!holdsSecret(spec.username) && !holdsSecret(spec.password)) return spec;
+  const { username: _username, password: _password, ...rest } = spec;
+  return { ...rest, credentialsWithheld: true };
 }
 
 /** The connections a dry run tries: each active CDC source (TCP) and each target (Redis). */

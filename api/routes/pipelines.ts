@@ -5,7 +5,11 @@ import type { FastifyPluginCallbackTypebox } from '@fastify/type-provider-typebo
 import { Type } from '@sinclair/typebox';
 import { bearerSecurity } from '../auth/require-token.ts';
 import type { ApiDeps } from '../deps.ts';
-import { connectionSpecs, validatePipeline } from '../pipelines/validate-pipeline.ts';
+import {
+  connectionKey,
+  connectionSpecs,
+  validatePipeline,
+} from '../pipelines/validate-pipeline.ts';
 import { PipelineParams } from '../schemas/common.ts';
 import { connectionErrorResponses, errorResponses } from '../schemas/error-body.ts';
 import {
@@ -27,6 +31,7 @@ import {
 } from '../store/pipeline-store.ts';
 import { readSecretValues } from '../store/secret-store.ts';
 import { checkPipelineConfig } from '../../pipeline/load-config.ts';
+import { isSluiceError } from '../../common/errors.ts';
 
 const tags = ['pipelines'];
 
@@ -47,12 +52,39 @@ export function pipelineRoutes(deps: ApiDeps): FastifyPluginCallbackTypebox {
     };
   }
 
+  /**
+   * The connections of the stored pipeline `name`: the only places a dry run may send
+   * credentials taken from stored secrets. Empty when there is none (or it no longer loads).
+   */
+  async function storedConnections(
+    name: string,
+    secrets: Readonly<Record<string, string>>,
+  ): Promise<Set<string>> {
+    try {
+      const stored = await readPipeline(rdi, name);
+      const checked = checkPipelineConfig(stored.config, 'config.yaml', secrets);
+      return new Set(checked.ok ? connectionSpecs(checked.config).map(connectionKey) : []);
+    } catch (error) {
+      if (isSluiceError(error) && error.status < 500) return new Set();
+      throw error;
+    }
+  }
+
   /** Validates; on a dry run also tests connections and returns what was tried. */
-  async function validate(definition: PipelineDefinition, dryRun: boolean): Promise<string[]> {
+  async function validate(
+    name: string,
+    definition: PipelineDefinition,
+    dryRun: boolean,
+  ): Promise<string[]> {
     const secrets = await readSecretValues(rdi);
     await validatePipeline(definition, {
       secrets,
-      ...(dryRun ? { testConnections: deps.testConnections } : {}),
+      ...(dryRun
+        ? {
+            testConnections: deps.testConnections,
+            trustedConnections: await storedConnections(name, secrets),
+          }
+        : {}),
     });
     if (!dryRun) return [];
     const checked = checkPipelineConfig(definition.config, 'config.yaml', secrets);
@@ -110,7 +142,7 @@ export function pipelineRoutes(deps: ApiDeps): FastifyPluginCallbackTypebox {
       },
       async (request, reply) => {
         const { name, config, jobs = {} } = request.body;
-        const tested = await validate({ config, jobs }, request.query.dry_run === true);
+        const tested = await validate(name, { config, jobs }, request.query.dry_run === true);
         if (request.query.dry_run === true) {
           return reply.status(200).send({ valid: true, dry_run: true, connections_tested: tested });
         }
@@ -153,7 +185,7 @@ export function pipelineRoutes(deps: ApiDeps): FastifyPluginCallbackTypebox {
       async (request) => {
         const { config, jobs = {} } = request.body;
         const dryRun = request.query.dry_run === true;
-        const tested = await validate({ config, jobs }, dryRun);
+        const tested = await validate(request.params.name, { config, jobs }, dryRun);
         if (dryRun)
           return { valid: true as const, dry_run: true as const, connections_tested: tested };
         await savePipeline(
@@ -193,7 +225,7 @@ export function pipelineRoutes(deps: ApiDeps): FastifyPluginCallbackTypebox {
         );
         const definition = { config: request.body.config ?? stored.config, jobs };
         const dryRun = request.query.dry_run === true;
-        const tested = await validate(definition, dryRun);
+        const tested = await validate(name, definition, dryRun);
         if (dryRun)
           return { valid: true as const, dry_run: true as const, connections_tested: tested };
         await savePipeline(rdi, name, definition, {

@@ -17,6 +17,7 @@ import {
 } from '../schemas/source-schemas.ts';
 import { introspectSource } from '../sources/introspect-source.ts';
 import { readPipeline } from '../store/pipeline-store.ts';
+import { secretRedactor } from '../secrets/redact-secrets.ts';
 import { readSecretValues } from '../store/secret-store.ts';
 
 const TIMEOUT_MS = 10_000;
@@ -39,11 +40,8 @@ export function sourceSchemaRoutes(deps: ApiDeps): FastifyPluginCallbackTypebox 
       async (request) => {
         const { name, source } = request.params;
         const stored = await readPipeline(rdi, name);
-        const checked = checkPipelineConfig(
-          stored.config,
-          'config.yaml',
-          await readSecretValues(rdi),
-        );
+        const secrets = await readSecretValues(rdi);
+        const checked = checkPipelineConfig(stored.config, 'config.yaml', secrets);
         if (!checked.ok) {
           throw new SluiceError('CONFIG_INVALID', 'The stored config.yaml is no longer valid.', {
             hint: 'redeploy the pipeline (a secret it references may have been deleted)',
@@ -66,6 +64,7 @@ export function sourceSchemaRoutes(deps: ApiDeps): FastifyPluginCallbackTypebox 
         const result = await introspectSource(config.connection, namespaces, {
           timeoutMs: TIMEOUT_MS,
           path: `sources.${source}.connection`,
+          redact: secretRedactor(Object.values(secrets)),
         });
         return { source, ...result };
       },

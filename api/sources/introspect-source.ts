@@ -4,6 +4,7 @@
 
 import { SluiceError } from '../../common/errors.ts';
 import { resolveAllowedAddress } from '../net/resolve-allowed.ts';
+import type { Redactor } from '../secrets/redact-secrets.ts';
 import { introspectMysql } from './introspect-mysql.ts';
 import { introspectPostgres } from './introspect-postgres.ts';
 import type { IntrospectionTarget, SourceNamespace } from './source-schema.ts';
@@ -29,8 +30,14 @@ const DEFAULT_PORTS = { postgresql: 5432, mysql: 3306, mariadb: 3306 } as const;
 export async function introspectSource(
   connection: SourceConnection,
   namespaces: readonly string[],
-  options: { readonly timeoutMs: number; readonly path: string },
+  options: {
+    readonly timeoutMs: number;
+    readonly path: string;
+    /** Hides the stored secrets' values (a host or user may be one) in every message. */
+    readonly redact?: Redactor;
+  },
 ): Promise<Introspection> {
+  const redact = options.redact ?? ((text: string) => text);
   const { type } = connection;
   if (type !== 'postgresql' && type !== 'mysql' && type !== 'mariadb') {
     throw new SluiceError(
@@ -46,7 +53,9 @@ export async function introspectSource(
   }
   const resolved = await resolveAllowedAddress(connection.host);
   if (!resolved.ok) {
-    throw new SluiceError(resolved.code, resolved.message, { path: `${options.path}.host` });
+    throw new SluiceError(resolved.code, redact(resolved.message), {
+      path: `${options.path}.host`,
+    });
   }
   const port = connection.port ?? DEFAULT_PORTS[type];
   const target: IntrospectionTarget = {
@@ -69,7 +78,7 @@ export async function introspectSource(
       connection.password === undefined || connection.password.length === 0
         ? reason
         : reason.split(connection.password).join('***');
-    throw new SluiceError('CONNECTION_FAILED', `${connection.host}:${port}: ${safe}`, {
+    throw new SluiceError('CONNECTION_FAILED', redact(`${connection.host}:${port}: ${safe}`), {
       path: options.path,
       cause: error,
     });

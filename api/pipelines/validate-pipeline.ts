@@ -154,8 +154,13 @@ function withoutStoredCredentials(
   const holdsSecret = (text: string | undefined): boolean =>
     text !== undefined && secretValues.some((value) => text.includes(value));
   if (!holdsSecret(spec.username) && !holdsSecret(spec.password)) return spec;
-  const { username: _username, password: _password, ...rest } = spec;
-  return { ...rest, credentialsWithheld: true };
+  const withheld: ConnectionSpec & { username?: string; password?: string } = {
+    ...spec,
+    credentialsWithheld: true,
+  };
+  delete withheld.username;
+  delete withheld.password;
+  return withheld;
 }
 
 /** The connections a dry run tries: each active CDC source (TCP) and each target (Redis). */

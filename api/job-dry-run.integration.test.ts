@@ -139,12 +139,15 @@ describe('job dry-run', () => {
   });
 
   it('names the request field of invalid jobs and inputs (400)', async () => {
-    const sql = JOB.replace('expression: age > 17', 'expression: age > 17\n      language: sql');
+    const sql = JOB.replace(
+      'expression: age > 17',
+      'expression: nosuch(age) > 17\n      language: sql',
+    );
     const cases: [object, string, string][] = [
       [{ input_data: {} }, 'REQUEST_INVALID', 'body.job'],
       [{ job: JOB }, 'REQUEST_INVALID', 'body.input_data'],
       [{ job: JOB, input_data: {}, extra: 1 }, 'REQUEST_INVALID', 'body.extra'],
-      [{ job: sql, input_data: {} }, 'JOB_INVALID', 'body.job.transform.0.with.language'],
+      [{ job: sql, input_data: {} }, 'JOB_INVALID', 'body.job.transform.0.with.expression'],
       [{ job: 'source: {}\n', input_data: {} }, 'JOB_INVALID', 'body.job.source.table'],
       [
         { job: { source: { table: 'x' }, transfrom: [] }, input_data: {} },
@@ -170,15 +173,18 @@ describe('job dry-run', () => {
     }
   });
 
-  it('reports job problems with line and column for YAML text, and refuses SQL clearly', async () => {
-    const sql = JOB.replace('expression: age > 17', 'expression: age > 17\n      language: sql');
+  it('reports job problems with line and column for YAML text, unknown SQL functions included', async () => {
+    const sql = JOB.replace(
+      'expression: age > 17',
+      'expression: nosuch(age) > 17\n      language: sql',
+    );
     const response = await dryRun({ job: sql, input_data: {} });
     const body = response.json<{
       message: string;
       problems: { line?: number; message: string }[];
     }>();
-    expect(body.message).toContain('SQL expressions are not supported');
-    expect(body.problems[0]).toMatchObject({ line: 7, code: 'CONFIG_UNSUPPORTED' });
+    expect(body.message).toContain('no such function: nosuch');
+    expect(body.problems[0]).toMatchObject({ line: 6, code: 'CONFIG_INVALID' });
     const bad = await dryRun({ job: JOB.replace('age > 17', 'age >'), input_data: {} });
     expect(bad.json()).toMatchObject({
       code: 'JOB_INVALID',

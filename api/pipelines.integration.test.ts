@@ -174,9 +174,10 @@ describe('pipelines', () => {
   });
 
   it('loads and compiles every job as the processor will, collecting all problems', async () => {
+    // SQL is compiled at deploy: an unknown SQLite function is refused with its place.
     const sql = PEOPLE_JOB.replace(
       'expression: age > 17',
-      'expression: age > 17\n      language: sql',
+      'expression: nosuch(age) > 17\n      language: sql',
     );
     const response = await create('default', {
       a_sql: sql.replace('people', 'a'),
@@ -196,13 +197,13 @@ describe('pipelines', () => {
     expect(body.code).toBe('CONFIG_INVALID');
     const where = body.problems.map((p) => [p.code, p.file, p.path, p.line]);
     expect(where).toContainEqual([
-      'CONFIG_UNSUPPORTED',
+      'CONFIG_INVALID',
       'jobs/a_sql.yaml',
-      'transform.0.with.language',
-      7,
+      'transform.0.with.expression',
+      6,
     ]);
     expect(body.problems.find((p) => p.file === 'jobs/a_sql.yaml')?.message).toContain(
-      'SQL expressions are not supported',
+      'no such function: nosuch',
     );
     expect(body.problems.find((p) => p.file === 'jobs/b_expr.yaml')).toMatchObject({
       code: 'CONFIG_INVALID',

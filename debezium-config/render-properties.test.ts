@@ -353,10 +353,13 @@ describe('renderDebeziumProperties refuses', () => {
     );
   });
 
-  it('a database type Sluice does not capture yet', () => {
-    const oracle = config(['type: oracle', 'host: o', 'port: 1521', 'user: u', 'database: ORCL']);
-    expect(() => renderDebeziumProperties(oracle, 'src', RDI)).toThrow(
-      expect.objectContaining({ code: 'CONFIG_UNSUPPORTED', path: 'sources.src.connection.type' }),
+  it("a source of a collector Sluice does not run (RDI's flink)", () => {
+    const flink = config(
+      ['type: postgresql', 'host: o', 'port: 5432', 'database: d'],
+      ['type: flink'],
+    );
+    expect(() => renderDebeziumProperties(flink, 'src', RDI)).toThrow(
+      expect.objectContaining({ code: 'CONFIG_UNSUPPORTED', path: 'sources.src.type' }),
     );
   });
 

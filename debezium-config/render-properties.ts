@@ -18,7 +18,12 @@ import {
   type PropertyValue,
 } from './render-properties-text.ts';
 import { replicaServerId, replicationSlotName } from './render-source-identity.ts';
-import { regexEscape, tableFilters, type RelationalKind } from './render-table-filters.ts';
+import {
+  regexEscape,
+  SCHEMA_KINDS,
+  tableFilters,
+  type RelationalKind,
+} from './render-table-filters.ts';
 
 /** The RDI database: the Redis that holds the change streams, offsets and schema history. */
 export interface RdiDatabase {
@@ -51,7 +56,18 @@ const CONNECTOR_CLASSES: Readonly<Record<RelationalKind, string>> = {
   postgresql: 'io.debezium.connector.postgresql.PostgresConnector',
   mysql: 'io.debezium.connector.mysql.MySqlConnector',
   mariadb: 'io.debezium.connector.mariadb.MariaDbConnector',
+  sqlserver: 'io.debezium.connector.sqlserver.SqlServerConnector',
+  oracle: 'io.debezium.connector.oracle.OracleConnector',
+  mongodb: 'io.debezium.connector.mongodb.MongoDbConnector',
 };
+
+/** Connectors that rebuild table schemas from a schema history after a restart. */
+const NEEDS_SCHEMA_HISTORY: ReadonlySet<RelationalKind> = new Set([
+  'mysql',
+  'mariadb',
+  'sqlserver',
+  'oracle',
+]);
 
 const OFFSET_STORE = 'io.debezium.storage.redis.offset.RedisOffsetBackingStore';
 const SCHEMA_HISTORY = 'io.debezium.storage.redis.history.RedisSchemaHistory';
@@ -92,6 +108,7 @@ const SECRET_KEY = /pass(word|wd|phrase)?|secret|token|credential/i;
 export const ENV_NAMES = {
   sourceUser: 'SLUICE_SOURCE_DB_USER',
   sourcePassword: 'SLUICE_SOURCE_DB_PASSWORD',
+  sourceConnectionString: 'SLUICE_SOURCE_DB_CONNECTION_STRING',
   rdiUser: 'SLUICE_RDI_DB_USER',
   rdiPassword: 'SLUICE_RDI_DB_PASSWORD',
   javaOptions: 'DEBEZIUM_OPTS',
@@ -153,19 +170,19 @@ function relationalKind(sourceName: string, source: SourceConfig): RelationalKin
   if (source.type !== 'cdc') {
     throw new SluiceError(
       'CONFIG_UNSUPPORTED',
-      `source '${sourceName}' is external: Debezium does not run for it`,
+      `source '${sourceName}' is of type ${source.type}: Sluice runs no Debezium for it`,
       { path: `${path}.type` },
     );
   }
   const kind = source.connection?.type;
-  if (kind !== 'postgresql' && kind !== 'mysql' && kind !== 'mariadb') {
+  if (kind === undefined || !Object.hasOwn(CONNECTOR_CLASSES, kind)) {
     throw new SluiceError(
       'CONFIG_UNSUPPORTED',
-      `Sluice captures from postgresql, mysql and mariadb sources, not ${kind ?? 'a source without a connection'}`,
+      `Sluice captures with Debezium from ${Object.keys(CONNECTOR_CLASSES).join(', ')} sources, not ${kind ?? 'a source without a connection'}`,
       { path: `${path}.connection.type` },
     );
   }
-  return kind;
+  return kind as RelationalKind;
 }
 
 function sinkProperties(out: PropertyWriter, rdiDb: RdiDatabase): void {
@@ -192,57 +209,74 @@ function sourceProperties(
 ): void {
   const connection = source.connection;
   const path = `sources.${sourceName}.connection`;
-  const host = connection?.host;
-  const port = connection?.port;
-  if (host === undefined || port === undefined) {
-    throw new SluiceError('CONFIG_INVALID', `source '${sourceName}' needs a host and a port`, {
-      path,
-    });
-  }
   const src = (key: string) => `debezium.source.${key}`;
   out.set(src('connector.class'), literal(CONNECTOR_CLASSES[kind]));
   out.set(src('topic.prefix'), literal(sourceName));
-  out.set(src('database.hostname'), literal(host));
-  out.set(src('database.port'), literal(port));
-  if (connection?.user !== undefined) {
-    out.secret(src('database.user'), ENV_NAMES.sourceUser, connection.user);
-  }
-  if (connection?.password !== undefined) {
-    out.secret(src('database.password'), ENV_NAMES.sourcePassword, connection.password);
-  }
-  if (kind === 'postgresql') {
-    const database = connection?.database;
-    if (database === undefined) {
-      throw new SluiceError(
-        'CONFIG_INVALID',
-        `source '${sourceName}' needs the database to connect to`,
-        { path: `${path}.database` },
-      );
+  if (kind === 'mongodb') {
+    mongoConnection(out, sourceName, source);
+  } else {
+    const host = connection?.host;
+    const port = connection?.port;
+    if (host === undefined || port === undefined) {
+      throw new SluiceError('CONFIG_INVALID', `source '${sourceName}' needs a host and a port`, {
+        path,
+      });
     }
+    out.set(src('database.hostname'), literal(host));
+    out.set(src('database.port'), literal(port));
+    if (connection?.user !== undefined) {
+      out.secret(src('database.user'), ENV_NAMES.sourceUser, connection.user);
+    }
+    if (connection?.password !== undefined) {
+      out.secret(src('database.password'), ENV_NAMES.sourcePassword, connection.password);
+    }
+  }
+  const database = connection?.database;
+  const needDatabase = (): string => {
+    if (database !== undefined) return database;
+    throw new SluiceError(
+      'CONFIG_INVALID',
+      `source '${sourceName}' needs the database to connect to`,
+      { path: `${path}.database` },
+    );
+  };
+  if (kind === 'postgresql') {
     const slot = replicationSlotName(sourceName);
-    out.set(src('database.dbname'), literal(database));
+    out.set(src('database.dbname'), literal(needDatabase()));
     out.set(src('plugin.name'), literal('pgoutput'));
     out.set(src('slot.name'), literal(slot));
     out.set(src('publication.name'), literal(slot));
     // filtered: the publication covers exactly the captured tables.
     out.set(src('publication.autocreate.mode'), literal('filtered'));
-  } else {
+  } else if (kind === 'mysql' || kind === 'mariadb') {
     out.set(src('database.server.id'), literal(replicaServerId(sourceName)));
     // Schema changes go to the schema history; a `data:<source>` stream of DDL is noise.
     out.set(src('include.schema.changes'), literal(false));
     // The default (`long`) wraps BIGINT UNSIGNED values above 2^63 to negatives: 2^64-1
     // arrives as -1. `precise` sends them as decimals of scale 0, which keep every digit.
     out.set(src('bigint.unsigned.handling.mode'), literal('precise'));
+  } else if (kind === 'sqlserver') {
+    out.set(src('database.names'), literal(needDatabase()));
+    out.set(src('include.schema.changes'), literal(false));
+  } else if (kind === 'oracle') {
+    // The database (CDB) name; RDI's examples may give it, and the PDB, in advanced.source.
+    if (source.advanced?.source?.['database.dbname'] === undefined) {
+      out.set(src('database.dbname'), literal(needDatabase()));
+    }
+    out.set(src('database.connection.adapter'), literal('logminer'));
+    out.set(src('include.schema.changes'), literal(false));
   }
   const filters = tableFilters(sourceName, source, kind);
-  const containerList = kind === 'postgresql' ? 'schema.include.list' : 'database.include.list';
+  const containerList = SCHEMA_KINDS.has(kind) ? 'schema.include.list' : 'database.include.list';
+  const tableList = kind === 'mongodb' ? 'collection.include.list' : 'table.include.list';
   if (filters.containerIncludeList !== undefined) {
     out.set(src(containerList), literal(filters.containerIncludeList));
   }
   if (filters.tableIncludeList !== undefined)
-    out.set(src('table.include.list'), literal(filters.tableIncludeList));
-  if (filters.columnIncludeList !== undefined)
+    out.set(src(tableList), literal(filters.tableIncludeList));
+  if (filters.columnIncludeList !== undefined && kind !== 'mongodb')
     out.set(src('column.include.list'), literal(filters.columnIncludeList));
+  if (kind === 'mongodb') mongoFieldExcludes(out, source);
   if (filters.messageKeyColumns !== undefined)
     out.set(src('message.key.columns'), literal(filters.messageKeyColumns));
   if (filters.snapshotOverrides.length > 0) {
@@ -289,8 +323,8 @@ function storageProperties(out: PropertyWriter, rdiDb: RdiDatabase, kind: Relati
   out.set(`${OFFSETS_PREFIX}redis.key`, literal(DEBEZIUM_OFFSETS_KEY));
   // 0: offsets are written after every batch, so a restart replays as little as possible.
   out.set('debezium.source.offset.flush.interval.ms', literal(0));
-  if (kind === 'postgresql') return;
-  // MySQL and MariaDB rebuild their table schemas from this history after a restart.
+  if (!NEEDS_SCHEMA_HISTORY.has(kind)) return;
+  // MySQL, MariaDB, SQL Server and Oracle rebuild their table schemas from this history.
   out.set('debezium.source.schema.history.internal', literal(SCHEMA_HISTORY));
   redisClientProperties(out, HISTORY_PREFIX, rdiDb);
   out.set(`${HISTORY_PREFIX}redis.key`, literal(DEBEZIUM_SCHEMA_HISTORY_KEY));
@@ -325,12 +359,17 @@ function advancedProperties(out: PropertyWriter, source: SourceConfig, kind: Rel
     if (SECRET_KEY.test(key)) out.secret(key, envName, String(value));
     else out.set(key, literal(value));
   };
-  for (const [key, value] of Object.entries(advanced?.sink ?? {})) {
+  for (const [written, value] of Object.entries(advanced?.sink ?? {})) {
+    // RDI writes sink keys without `debezium.sink.` (`redis.memory.limit.mb`); the short form
+    // without `redis.` (`memory.limit.mb`) is read as the same property.
+    const key = written.startsWith('redis.') ? written.slice('redis.'.length) : written;
     const sinkKey = `debezium.sink.redis.${key}`;
     apply(sinkKey, value);
     if (!REDIS_CLIENT_SETTINGS.has(key)) continue;
     apply(`${OFFSETS_PREFIX}redis.${key}`, value, envNameOf(sinkKey));
-    if (kind !== 'postgresql') apply(`${HISTORY_PREFIX}redis.${key}`, value, envNameOf(sinkKey));
+    if (NEEDS_SCHEMA_HISTORY.has(kind)) {
+      apply(`${HISTORY_PREFIX}redis.${key}`, value, envNameOf(sinkKey));
+    }
   }
   for (const [key, value] of Object.entries(advanced?.source ?? {})) {
     apply(`debezium.source.${key}`, value);
@@ -342,4 +381,39 @@ function advancedProperties(out: PropertyWriter, source: SourceConfig, kind: Rel
 /** `debezium.sink.redis.ssl.keystore.password` → `SLUICE_DEBEZIUM_SINK_REDIS_SSL_KEYSTORE_PASSWORD`. */
 function envNameOf(propertyKey: string): string {
   return `SLUICE_${propertyKey.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`;
+}
+
+/**
+ * MongoDB (replica set, sharded cluster or Atlas): the connection string as RDI gives it
+ * (`mongodb://…/?replicaSet=rs0`, `mongodb+srv://…` for Atlas), or one built from host and
+ * port. It may hold credentials, so it travels in the environment like a password.
+ */
+function mongoConnection(out: PropertyWriter, sourceName: string, source: SourceConfig): void {
+  const connection = source.connection;
+  const given = connection?.connection_string;
+  const host = connection?.host;
+  if (given === undefined && host === undefined) {
+    throw new SluiceError(
+      'CONFIG_INVALID',
+      `source '${sourceName}' needs a connection_string (or a host)`,
+      { path: `sources.${sourceName}.connection.connection_string` },
+    );
+  }
+  const uri = given ?? `mongodb://${host ?? ''}:${connection?.port ?? 27017}/`;
+  out.secret('debezium.source.mongodb.connection.string', ENV_NAMES.sourceConnectionString, uri);
+  if (connection?.user !== undefined) {
+    out.secret('debezium.source.mongodb.user', ENV_NAMES.sourceUser, connection.user);
+  }
+  if (connection?.password !== undefined) {
+    out.secret('debezium.source.mongodb.password', ENV_NAMES.sourcePassword, connection.password);
+  }
+}
+
+/** `tables.<db.collection>.exclude_columns` → `field.exclude.list` (db.collection.field). */
+function mongoFieldExcludes(out: PropertyWriter, source: SourceConfig): void {
+  const fields: string[] = [];
+  for (const [table, settings] of Object.entries(source.tables ?? {})) {
+    for (const field of settings?.exclude_columns ?? []) fields.push(`${table}.${field}`);
+  }
+  if (fields.length > 0) out.set('debezium.source.field.exclude.list', literal(fields.join(',')));
 }

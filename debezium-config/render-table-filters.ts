@@ -5,7 +5,21 @@
 import { SluiceError } from '../common/errors.ts';
 import type { SourceConfig } from '../pipeline/load-config.ts';
 
-export type RelationalKind = 'postgresql' | 'mysql' | 'mariadb';
+export type RelationalKind =
+  'postgresql' | 'mysql' | 'mariadb' | 'sqlserver' | 'oracle' | 'mongodb';
+
+/** Kinds whose tables live in schemas (`schemas:`); the others in databases (`databases:`). */
+export const SCHEMA_KINDS: ReadonlySet<RelationalKind> = new Set([
+  'postgresql',
+  'sqlserver',
+  'oracle',
+]);
+
+/** The schema of an unqualified table name when `schemas` lists none. */
+const DEFAULT_SCHEMA: Partial<Record<RelationalKind, string>> = {
+  postgresql: 'public',
+  sqlserver: 'dbo',
+};
 
 /** A table as Debezium names it: `<schema>.<table>` (PostgreSQL) or `<db>.<table>` (MySQL). */
 export interface QualifiedTable {
@@ -83,14 +97,23 @@ function containerNames(
   kind: RelationalKind,
   at: (...path: string[]) => string,
 ): Containers {
-  const key = kind === 'postgresql' ? 'schemas' : 'databases';
-  const listed = kind === 'postgresql' ? source.schemas : source.databases;
+  const schemaKind = SCHEMA_KINDS.has(kind);
+  const key = schemaKind ? 'schemas' : 'databases';
+  const listed = schemaKind ? source.schemas : source.databases;
   for (const name of listed ?? []) checkedName(name, at(key));
   if (listed !== undefined && listed.length > 0) return { names: listed, explicit: true };
-  if (kind === 'postgresql') return { names: ['public'], explicit: false };
+  if (schemaKind) {
+    const schema = DEFAULT_SCHEMA[kind];
+    return { names: schema === undefined ? [] : [schema], explicit: false };
+  }
   const database = source.connection?.database;
   if (database === undefined) return { names: [], explicit: false };
-  return { names: [checkedName(database, at('connection', 'database'))], explicit: true };
+  // MongoDB's `database` is a comma-separated list (RDI).
+  const names = kind === 'mongodb' ? database.split(',').map((d) => d.trim()) : [database];
+  return {
+    names: names.map((name) => checkedName(name, at('connection', 'database'))),
+    explicit: true,
+  };
 }
 
 function qualify(configKey: string, containers: Containers, path: string): QualifiedTable[] {

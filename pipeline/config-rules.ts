@@ -11,7 +11,11 @@ type Source = PipelineConfigData['sources'][string];
 const SOURCE_NAME = /^[A-Za-z0-9_-]+$/;
 
 const NEEDS_DATABASE = new Set(['postgresql', 'oracle', 'sqlserver']);
-const USES_DATABASES = new Set(['mysql', 'mariadb']);
+/** The connector property that may give the database instead (RDI's Oracle examples do). */
+const DATABASE_PROPERTY: Readonly<Record<string, string>> = { oracle: 'database.dbname' };
+const USES_DATABASES = new Set(['mysql', 'mariadb', 'mongodb']);
+/** RDI's Spanner and Snowflake connections belong to its Flink and RIOT-X collectors. */
+const COLLECTOR_OF: Readonly<Record<string, string>> = { spanner: 'flink', snowflake: 'riotx' };
 
 export function configRuleProblems(config: PipelineConfigData): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
@@ -38,6 +42,18 @@ function cdcSourceProblems(name: string, source: Source): ConfigProblem[] {
   }
   const problems: ConfigProblem[] = [];
   const kind = connection.type;
+  const collector = COLLECTOR_OF[kind];
+  if (collector !== undefined) {
+    return [
+      {
+        code: 'CONFIG_INVALID',
+        path: at('type'),
+        part: 'key',
+        message: `a ${kind} source is captured by RDI's ${collector} collector, not by Debezium`,
+        hint: `set type: ${collector} (Sluice accepts it and captures nothing: docs/config.md), or type: external`,
+      },
+    ];
+  }
   if (kind === 'mongodb') {
     if (connection.connection_string === undefined && connection.host === undefined) {
       problems.push(
@@ -52,7 +68,10 @@ function cdcSourceProblems(name: string, source: Source): ConfigProblem[] {
       if (connection[key] === undefined)
         problems.push(missing(at('connection', key), `${kind} needs ${key}`));
     }
-    if (NEEDS_DATABASE.has(kind) && connection.database === undefined) {
+    const property = DATABASE_PROPERTY[kind];
+    const givenAdvanced =
+      property !== undefined && source.advanced?.source?.[property] !== undefined;
+    if (NEEDS_DATABASE.has(kind) && connection.database === undefined && !givenAdvanced) {
       problems.push(
         missing(at('connection', 'database'), `${kind} needs the database to connect to`),
       );
@@ -63,7 +82,7 @@ function cdcSourceProblems(name: string, source: Source): ConfigProblem[] {
       code: 'CONFIG_INVALID',
       path: at('databases'),
       part: 'key',
-      message: `'databases' applies to mysql and mariadb sources, not ${kind}`,
+      message: `'databases' applies to mysql, mariadb and mongodb sources, not ${kind}`,
       hint: 'list schemas under schemas',
     });
   }
@@ -76,7 +95,16 @@ function cdcSourceProblems(name: string, source: Source): ConfigProblem[] {
       hint: 'MySQL and MariaDB call them databases: list them under databases',
     });
   }
-  for (const table of Object.keys(source.tables ?? {})) {
+  for (const [table, settings] of Object.entries(source.tables ?? {})) {
+    if (settings?.exclude_columns !== undefined && kind !== 'mongodb') {
+      problems.push({
+        code: 'CONFIG_INVALID',
+        path: at('tables', table, 'exclude_columns'),
+        part: 'key',
+        message: 'exclude_columns applies to mongodb sources (as in RDI)',
+        hint: 'list the columns to capture under columns',
+      });
+    }
     if (table.split('.').length > 2 || table.startsWith('.') || table.endsWith('.')) {
       problems.push({
         code: 'CONFIG_INVALID',

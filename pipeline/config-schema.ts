@@ -36,7 +36,18 @@ export const SOURCE_DATABASE_TYPES = [
   'oracle',
   'sqlserver',
   'mongodb',
+  'spanner',
+  'snowflake',
 ] as const;
+
+/** Scalars of RDI's pass-through maps and of its Flink/RIOT-X settings. */
+const AnyValues = (description: string) =>
+  Type.Optional(
+    Type.Record(Type.String({ minLength: 1 }), Type.Unknown(), {
+      description,
+      errorMessage: 'must be a mapping',
+    }),
+  );
 
 const SourceConnection = Type.Object(
   {
@@ -55,6 +66,21 @@ const SourceConnection = Type.Object(
     connection_string: Type.Optional(
       Type.String({ description: 'MongoDB connection string (instead of host and port).' }),
     ),
+    // RDI's Spanner (Flink collector) and Snowflake (RIOT-X collector) connections: accepted,
+    // not captured by Sluice (docs/config.md).
+    project_id: Type.Optional(Type.String({ description: 'Spanner: Google Cloud project.' })),
+    instance_id: Type.Optional(Type.String({ description: 'Spanner: instance.' })),
+    database_id: Type.Optional(Type.String({ description: 'Spanner: database.' })),
+    emulator_host: Type.Optional(Type.String({ description: 'Spanner: emulator host:port.' })),
+    use_credentials_file: Type.Optional(
+      BooleanSetting({ description: 'Spanner: use a service account file.' }),
+    ),
+    change_streams: AnyValues('Spanner: change streams to capture.'),
+    url: Type.Optional(Type.String({ description: 'Snowflake: JDBC URL.' })),
+    warehouse: Type.Optional(Type.String({ description: 'Snowflake: warehouse.' })),
+    role: Type.Optional(Type.String({ description: 'Snowflake: role.' })),
+    cdcDatabase: Type.Optional(Type.String({ description: 'Snowflake: database of the streams.' })),
+    cdcSchema: Type.Optional(Type.String({ description: 'Snowflake: schema of the streams.' })),
   },
   { ...closed, description: 'How to reach the source database.' },
 );
@@ -81,13 +107,18 @@ export const TableSchema = Type.Union(
             description: 'SELECT statement that replaces the full-table read of the initial sync.',
           }),
         ),
+        exclude_columns: Type.Optional(
+          Type.Array(Name('Field name.'), {
+            description: 'MongoDB: fields not to capture (→ field.exclude.list).',
+          }),
+        ),
       },
       closed,
     ),
   ],
   {
     description: 'A table to capture; leave empty to capture all its columns.',
-    errorMessage: 'must be empty or a mapping with columns, keys, snapshot_sql',
+    errorMessage: 'must be empty or a mapping with columns, exclude_columns, keys, snapshot_sql',
   },
 );
 
@@ -99,17 +130,31 @@ const SourceAdvanced = Type.Object(
     java_options: Type.Optional(
       Type.String({ description: 'JVM options of Debezium Server (DEBEZIUM_OPTS).' }),
     ),
+    resources: Type.Optional(
+      Type.Object(
+        {
+          cpu: Type.Optional(Type.String({ description: 'CPU request, e.g. 500m.' })),
+          memory: Type.Optional(Type.String({ description: 'Memory request, e.g. 1024Mi.' })),
+        },
+        { ...closed, description: 'RDI: compute resources of the collector container.' },
+      ),
+    ),
+    flink: AnyValues('RDI Flink collector settings (accepted; Sluice runs no Flink).'),
+    riotx: AnyValues('RDI RIOT-X collector settings (accepted; Sluice runs no RIOT-X).'),
   },
   { ...closed, description: 'Pass-through settings for Debezium Server.' },
 );
 
 export const SourceSchema = Type.Object(
   {
-    type: Choice(['cdc', 'external'], {
+    type: Choice(['cdc', 'external', 'flink', 'riotx'], {
       description:
-        '`cdc`: Sluice runs Debezium for this source; `external`: something else writes the streams.',
+        '`cdc`: Sluice runs Debezium for this source; `external`: something else writes the streams; `flink` / `riotx`: RDI collectors Sluice does not run (accepted, nothing captured).',
       default: 'cdc',
     }),
+    name: Type.Optional(
+      Type.String({ maxLength: 100, description: 'Display name of the source.' }),
+    ),
     active: BooleanSetting({ description: 'Capture from this source.', default: true }),
     logging: Logging,
     connection: Type.Optional(SourceConnection),
@@ -154,12 +199,58 @@ const TargetConnection = Type.Object(
 );
 
 export const TargetSchema = Type.Object(
-  { connection: TargetConnection },
+  {
+    connection: TargetConnection,
+    name: Type.Optional(
+      Type.String({ maxLength: 100, description: 'Display name of the target.' }),
+    ),
+  },
   { ...closed, default: {}, description: 'One target Redis database.' },
 );
 
+const FlinkSettings = (description: string) => AnyValues(description);
+
 export const ProcessorsSchema = Type.Object(
   {
+    type: Choice(['classic', 'flink'], {
+      description: 'RDI processor implementation; Sluice runs its own processor for either.',
+      default: 'classic',
+    }),
+    duration: Type.Optional(
+      IntegerSetting({ description: 'Deprecated in RDI (no effect).', minimum: 1 }),
+    ),
+    enable_async_processing: Type.Optional(
+      BooleanSetting({ description: 'RDI classic processor: asynchronous batches.' }),
+    ),
+    batch_queue_size: Type.Optional(
+      IntegerSetting({ description: 'RDI classic processor: batches queued.', minimum: 1 }),
+    ),
+    ack_queue_size: Type.Optional(
+      IntegerSetting({ description: 'RDI classic processor: acks queued.', minimum: 1 }),
+    ),
+    dedup: Type.Optional(BooleanSetting({ description: 'RDI: deduplicate incoming records.' })),
+    dedup_max_size: Type.Optional(
+      IntegerSetting({ description: 'RDI: size of the deduplication set.', minimum: 1 }),
+    ),
+    dedup_strategy: Type.Optional(
+      Choice(['reject', 'ignore'], { description: 'Deprecated in RDI (no effect).' }),
+    ),
+    debezium_lob_encoded_placeholder: Type.Optional(
+      Type.String({ description: 'Older RDI: the LOB placeholder (Sluice always drops it).' }),
+    ),
+    advanced: Type.Optional(
+      Type.Object(
+        {
+          source: FlinkSettings('RDI Flink processor: stream reader.'),
+          target: FlinkSettings('RDI Flink processor: target writer.'),
+          dlq: FlinkSettings('RDI Flink processor: DLQ writer.'),
+          processor: FlinkSettings('RDI Flink processor: processor settings.'),
+          flink: FlinkSettings('RDI Flink processor: Flink runtime.'),
+          resources: FlinkSettings('RDI Flink processor: task managers.'),
+        },
+        { ...closed, description: 'RDI Flink processor settings (accepted, no effect).' },
+      ),
+    ),
     read_batch_size: IntegerSetting({
       description: 'Most stream entries read per batch.',
       minimum: 1,
@@ -309,6 +400,20 @@ export const PipelineConfigSchema = Type.Object(
         {
           name: Type.Optional(Type.String({ description: 'Display name of the pipeline.' })),
           description: Type.Optional(Type.String({ description: 'What the pipeline is for.' })),
+          revision: Type.Optional(
+            IntegerSetting({ description: 'Revision number of the pipeline.', minimum: 0 }),
+          ),
+          tags: Type.Optional(
+            Type.Array(
+              Type.String({
+                maxLength: 50,
+                pattern: '^[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?$',
+                errorMessage:
+                  'must be up to 50 letters, digits, dots, dashes or underscores, starting and ending with a letter or digit',
+              }),
+              { uniqueItems: true, description: 'Tags of the pipeline.' },
+            ),
+          ),
         },
         { ...closed, description: 'Describes the pipeline.' },
       ),

@@ -71,6 +71,7 @@ describe('parsePipelineConfig', () => {
   it('fills every processor default of RDI', () => {
     const config = parsePipelineConfig(configText(PG), 'config.yaml', {});
     expect(config.processors).toEqual({
+      type: 'classic',
       read_batch_size: 2000,
       read_batch_bytes: 8_388_608,
       read_batch_timeout_ms: 100,
@@ -181,7 +182,7 @@ describe('config problems', () => {
   it('unknown key with no close match lists the known keys', () => {
     const error = onlyProblem(configText(PG, [], ['    colour: blue']));
     expect(error).toMatchObject({ code: 'CONFIG_UNKNOWN_KEY', path: 'targets.target.colour' });
-    expect(error.hint).toBe('known keys here: connection');
+    expect(error.hint).toBe('known keys here: connection, name');
   });
 
   it('unknown top-level key', () => {

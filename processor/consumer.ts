@@ -32,7 +32,10 @@ export interface ProcessorSettings {
   /** Most bytes one read may hold (read-budget.ts); bounds memory with large entries. */
   readonly readBatchBytes: number;
   readonly readBlockMs: number;
+  /** How often new streams are looked for while idle (processors.idle_streams_check_interval_ms). */
   readonly streamsCheckIntervalMs: number;
+  /** The same while the last read brought entries (busy_streams_check_interval_ms); default: idle's. */
+  readonly busyStreamsCheckIntervalMs?: number;
   readonly errorHandling: 'dlq' | 'ignore';
   readonly dlqMaxMessages: number;
   readonly retryInitialDelayMs: number;
@@ -73,6 +76,8 @@ export class Processor {
   readonly #pendingPhase = new Set<string>();
   readonly #targets: TargetSet;
   #nextDiscovery = 0;
+  /** The last read of new entries brought some: stream discovery uses the busy interval. */
+  #busy = false;
   #failure: unknown;
   #unreportedAckMs = 0;
   #targetDown = false;
@@ -193,7 +198,10 @@ export class Processor {
       this.#streams.add(stream);
       this.#pendingPhase.add(stream);
     }
-    this.#nextDiscovery = clock.now() + settings.streamsCheckIntervalMs;
+    const interval = this.#busy
+      ? (settings.busyStreamsCheckIntervalMs ?? settings.streamsCheckIntervalMs)
+      : settings.streamsCheckIntervalMs;
+    this.#nextDiscovery = clock.now() + interval;
   }
 
   async #step(): Promise<void> {
@@ -233,6 +241,7 @@ export class Processor {
     // and this process work at the same time. Entries it delivers are in this consumer's
     // pending list, so nothing is lost if we stop or fail before handling them.
     const reply = await (this.#prefetch ?? this.#readNew());
+    this.#busy = reply !== null;
     // Learn the entries' size before sizing the next read.
     for (const [, entries] of reply ?? []) this.#readBudget.observe(entries);
     this.#prefetch = reply === null ? undefined : this.#readNew();

@@ -17,7 +17,7 @@ import { compileJob } from './jobs/compile-job.ts';
 import { connectionsNeedingJson } from './jobs/json-module-check.ts';
 import { createPipelineJob } from './jobs/pipeline-job.ts';
 import { connectPipelineTargets } from './pipeline-targets.ts';
-import { jsonLogger, systemClock } from './ports.ts';
+import { jsonLogger, leveledLogger, systemClock } from './ports.ts';
 import { checkRdiDatabase } from './rdi-database-check.ts';
 import { settingsFromConfig } from './settings-from-config.ts';
 
@@ -63,6 +63,7 @@ async function main(): Promise<number> {
     throw new SluiceError('CONFIG_INVALID', 'Missing --config <path to config.yaml>.');
   }
   const config = await loadPipelineConfig(values.config, process.env);
+  const log = leveledLogger(logger, config.processors.logging.level);
   // Jobs live beside config.yaml in jobs/*.yaml, as in an RDI pipeline folder.
   const defaults = {
     dataType: config.processors.target_data_type,
@@ -80,7 +81,9 @@ async function main(): Promise<number> {
   watchErrors('rdi-reader', reader);
   await Promise.all([rdi.connect(), reader.connect()]);
   await checkRdiDatabase(rdi);
-  const targets = await connectPipelineTargets(config, definitions, watchErrors);
+  const targets = await connectPipelineTargets(config, definitions, watchErrors, (message) => {
+    log.warn('A batch was acknowledged without a replica.', { reason: message });
+  });
   const needJson = connectionsNeedingJson(jobs);
   if (defaults.dataType === 'json') needJson.add('target');
   await targets.checkJson(needJson);
@@ -100,7 +103,7 @@ async function main(): Promise<number> {
     targets: targets.writers,
     job,
     clock: systemClock,
-    logger,
+    logger: log,
     settings: settingsFromConfig(config.processors, {
       consumerName: values.consumer,
       epoch: Number(values.epoch),

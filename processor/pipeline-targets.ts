@@ -45,7 +45,17 @@ export async function connectPipelineTargets(
   config: PipelineConfig,
   jobs: readonly JobDefinition[],
   watch: (label: string, client: Redis | Cluster) => void,
+  /** Told when a batch was acknowledged without a replica (retry_on_replica_failure false). */
+  onReplicaShortfall: (message: string) => void = () => undefined,
 ): Promise<PipelineTargets> {
+  const processors = config.processors;
+  const replicaWait = processors.wait_enabled
+    ? {
+        timeoutMs: processors.wait_timeout,
+        retry: processors.retry_on_replica_failure,
+        onShortfall: onReplicaShortfall,
+      }
+    : undefined;
   const { writes, reads } = targetsInUse(jobs);
   const connected = new Map<string, ConnectedTarget>();
   try {
@@ -60,7 +70,8 @@ export async function connectPipelineTargets(
               : 'define it under targets, or change the jobs that name it',
         });
       }
-      connected.set(name, await connectTarget(name, targetConfig, { watch }));
+      const options = replicaWait === undefined ? { watch } : { watch, replicaWait };
+      connected.set(name, await connectTarget(name, targetConfig, options));
     }
   } catch (error) {
     await closeAll(connected);

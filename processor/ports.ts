@@ -38,3 +38,31 @@ export function jsonLogger(component: string): Logger {
     },
   };
 }
+
+const RANK: Readonly<Record<string, number>> = { trace: 0, debug: 0, info: 0, warn: 1, error: 2 };
+
+/**
+ * `logger` writing only messages at `level` or above (processors.logging.level). The processor
+ * has no trace or debug messages: those levels log what info logs.
+ */
+export function leveledLogger(logger: Logger, level: string): Logger {
+  const least = RANK[level] ?? 0;
+  const quiet = () => undefined;
+  return {
+    info:
+      least <= 0
+        ? (m, f) => {
+            logger.info(m, f);
+          }
+        : quiet,
+    warn:
+      least <= 1
+        ? (m, f) => {
+            logger.warn(m, f);
+          }
+        : quiet,
+    error: (m, f) => {
+      logger.error(m, f);
+    },
+  };
+}

@@ -17,6 +17,7 @@ export function settingsFromConfig(
     readBatchBytes: processors.read_batch_bytes,
     readBlockMs: processors.read_batch_timeout_ms,
     streamsCheckIntervalMs: processors.idle_streams_check_interval_ms,
+    busyStreamsCheckIntervalMs: processors.busy_streams_check_interval_ms,
     errorHandling: processors.error_handling,
     dlqMaxMessages: processors.dlq_max_messages,
     retryInitialDelayMs: processors.retry_initial_delay_ms,

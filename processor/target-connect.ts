@@ -10,7 +10,7 @@ import type { TargetConfig } from '../pipeline/load-config.ts';
 import { ClusterWriter } from './cluster-writer.ts';
 import { targetAuthOptions } from './target-tls.ts';
 import type { TargetWriter } from './target-writer.ts';
-import { standaloneWriter } from './target-writer.ts';
+import { standaloneWriter, waitingForReplicas, type ReplicaWait } from './target-writer.ts';
 
 export interface ConnectedTarget {
   readonly writer: TargetWriter;
@@ -23,6 +23,8 @@ export interface ConnectedTarget {
 export interface ConnectOptions {
   /** Called with each client before it connects, e.g. to log its connection errors. */
   readonly watch?: (label: string, client: Redis | ClusterClient) => void;
+  /** processors.wait_enabled: WAIT for a replica after each batch (standalone targets). */
+  readonly replicaWait?: ReplicaWait;
 }
 
 /** True when the server at the other end of `redis` runs in cluster mode. */
@@ -59,8 +61,12 @@ export async function connectTarget(
     throw unreachable(error);
   }
   if (!cluster) {
+    const writer = standaloneWriter(name, probe);
     return {
-      writer: standaloneWriter(name, probe),
+      writer:
+        options.replicaWait === undefined
+          ? writer
+          : waitingForReplicas(writer, probe, options.replicaWait),
       probe,
       close: () => quitAll([probe]),
     };

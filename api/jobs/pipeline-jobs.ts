@@ -1,5 +1,5 @@
 // Loads and compiles the jobs of a pipeline as the processor will: each job text through the
-// job loader (schema, rules, `language: sql` refused) and the compiler (expressions), then one
+// job loader (schema, rules) and the compiler (expressions), then one
 // job per table. Collects every problem instead of stopping at the first. Pure.
 
 import { isSluiceError, SluiceError } from '../../common/errors.ts';

@@ -58,7 +58,9 @@ export function compileLookup(site: ExpressionSite, options: LookupOptions, at: 
   // lookup_cache: replies kept per distinct command across batches (RDI's meaning: they may be
   // up to ttl_seconds old).
   const replies =
-    options.lookup_cache?.enabled === true ? new ResultCache<unknown>(options.lookup_cache) : undefined;
+    options.lookup_cache?.enabled === true
+      ? new ResultCache<unknown>(options.lookup_cache)
+      : undefined;
   return async (record, context) => {
     const values: string[] = [command];
     for (const arg of args) {

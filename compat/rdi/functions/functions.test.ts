@@ -39,9 +39,9 @@ describe('RDI JMESPath custom functions, as documented', () => {
       const now = example.now === undefined ? 0 : Date.parse(example.now);
       const result = await run(example.expression, example.input, now);
       if (example.output_prefix !== undefined) {
-        expect(String(result).startsWith(example.output_prefix)).toBe(true);
+        expect(typeof result === 'string' && result.startsWith(example.output_prefix)).toBe(true);
       } else if (example.output_pattern !== undefined) {
-        expect(String(result)).toMatch(new RegExp(example.output_pattern));
+        expect(result).toMatch(new RegExp(example.output_pattern));
       } else {
         expect(result).toEqual(example.output);
       }
@@ -77,7 +77,10 @@ describe('RDI JMESPath custom functions, as documented', () => {
     };
     for (const [algorithm, length] of Object.entries(lengths)) {
       const digest = await run(`hash(s, '${algorithm}')`, { s: 'x' });
-      expect([algorithm, String(digest).length]).toEqual([algorithm, length]);
+      expect([algorithm, typeof digest === 'string' ? digest.length : 0]).toEqual([
+        algorithm,
+        length,
+      ]);
     }
   });
 

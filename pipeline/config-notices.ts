@@ -1,0 +1,156 @@
+// RDI config.yaml keys that Sluice accepts but that have no effect in Sluice, each with the
+// reason: shown as warnings at deploy (CLI and API dry runs) so that no documented key is
+// silently ignored. docs/config.md lists the same keys with the same reasons; a key RDI itself
+// documents as deprecated or Flink-only says so.
+
+import type { PipelineConfigData } from './config-schema.ts';
+import type { YamlPath } from './yaml-document.ts';
+
+export interface ConfigNotice {
+  /** The key the notice is about. */
+  readonly path: YamlPath;
+  readonly message: string;
+}
+
+type Processors = PipelineConfigData['processors'];
+
+interface ProcessorRule {
+  readonly key: keyof Processors;
+  /** True when the value (after defaults) is one the key has an effect with in RDI. */
+  readonly applies: (value: unknown) => boolean;
+  readonly reason: string;
+}
+
+const set = (value: unknown) => value !== undefined;
+const differs = (fallback: unknown) => (value: unknown) =>
+  value !== undefined && value !== fallback;
+
+/** processors keys accepted without effect, when given a value that would change something. */
+const PROCESSOR_RULES: readonly ProcessorRule[] = [
+  {
+    key: 'type',
+    applies: differs('classic'),
+    reason:
+      "Sluice runs its own processor for either type; RDI's Flink-only settings have no effect",
+  },
+  {
+    key: 'duration',
+    applies: set,
+    reason: 'deprecated in RDI, where it has no effect either; use read_batch_timeout_ms',
+  },
+  {
+    key: 'dedup_strategy',
+    applies: set,
+    reason: 'deprecated in RDI, where it has no effect either',
+  },
+  {
+    key: 'on_failed_retry_interval',
+    applies: differs(5),
+    reason: 'deprecated in RDI, where it has no effect either; see retry_initial_delay_ms',
+  },
+  {
+    key: 'debezium_lob_encoded_placeholder',
+    applies: set,
+    reason: 'Sluice always recognises Debezium placeholders and keeps the stored value',
+  },
+  {
+    key: 'enable_async_processing',
+    applies: set,
+    reason:
+      'the processor always reads, transforms and writes the streams of a read side by side, in order per stream',
+  },
+  {
+    key: 'batch_queue_size',
+    applies: set,
+    reason: 'batches are not queued: each is acknowledged right after its atomic write',
+  },
+  {
+    key: 'ack_queue_size',
+    applies: set,
+    reason: 'acknowledgements are not queued: each batch is acknowledged after its atomic write',
+  },
+  {
+    key: 'dedup',
+    applies: (value) => value === true,
+    reason:
+      'replays are skipped by the per-stream checkpoint written atomically with each batch (effectively-once on standalone targets), so no deduplication set is kept',
+  },
+  {
+    key: 'dedup_max_size',
+    applies: set,
+    reason: 'no deduplication set is kept (see dedup)',
+  },
+  {
+    key: 'advanced',
+    applies: set,
+    reason: "RDI's Flink processor settings; RDI's classic processor ignores them too",
+  },
+  {
+    key: 'write_batch_size',
+    applies: differs(200),
+    reason:
+      'a batch is written in one atomic step with its checkpoint; splitting it would lose that; read_batch_size bounds a batch',
+  },
+  {
+    key: 'retry_max_attempts',
+    applies: differs(5),
+    reason:
+      'a transient target failure is retried with backoff until it succeeds (nothing is dropped or acknowledged meanwhile; backpressure is raised)',
+  },
+  {
+    key: 'use_native_json_merge',
+    applies: (value) => value === false,
+    reason:
+      'merges use JSON.MERGE semantics (a null removes the field) in every case; the Lua merge that keeps nulls is not offered',
+  },
+  {
+    key: 'initial_sync_processes',
+    applies: differs(4),
+    reason:
+      'one processor handles the snapshot streams side by side; Debezium reads tables in parallel with advanced.source snapshot.max.threads',
+  },
+  {
+    key: 'idle_sleep_time_ms',
+    applies: differs(200),
+    reason: 'an idle processor blocks in XREADGROUP for read_batch_timeout_ms instead of sleeping',
+  },
+];
+
+/** What Sluice does not do with this config although RDI documents an effect. */
+export function configNotices(config: PipelineConfigData): ConfigNotice[] {
+  const notices: ConfigNotice[] = [];
+  const processors = config.processors;
+  for (const rule of PROCESSOR_RULES) {
+    if (rule.applies(processors[rule.key])) {
+      notices.push({
+        path: ['processors', rule.key],
+        message: `processors.${rule.key} has no effect in Sluice: ${rule.reason}`,
+      });
+    }
+  }
+  for (const [name, source] of Object.entries(config.sources)) {
+    const at = (...path: string[]) => ['sources', name, ...path];
+    if (source.type === 'flink' || source.type === 'riotx') {
+      notices.push({
+        path: at('type'),
+        message: `source '${name}' uses RDI's ${source.type} collector, which Sluice does not run: nothing is captured from it (write its streams yourself, as for type external)`,
+      });
+    }
+    const advanced = source.advanced;
+    if (advanced?.resources !== undefined) {
+      notices.push({
+        path: at('advanced', 'resources'),
+        message: `sources.${name}.advanced.resources has no effect in Sluice: the collector's CPU and memory are set where it runs (helm values, compose, systemd), and its heap with advanced.java_options`,
+      });
+    }
+    for (const key of ['flink', 'riotx'] as const) {
+      if (advanced?.[key] !== undefined) {
+        notices.push({
+          path: at('advanced', key),
+          message: `sources.${name}.advanced.${key} has no effect in Sluice: it configures RDI's ${key} collector`,
+        });
+      }
+    }
+  }
+  return notices;
+}

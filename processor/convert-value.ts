@@ -16,6 +16,7 @@ import { bitsFromBase64 } from './type-bits.ts';
 import { infiniteDate, infiniteTimestamp } from './type-infinity.ts';
 import { rdiDate, rdiTime, rdiTimestamp, rdiZonedTime, rdiZonedTimestamp } from './type-rdi.ts';
 import type { TypeRendering } from './type-rendering.ts';
+import { MAX_VALUE_DEPTH, tooDeepText } from './value-depth.ts';
 
 /** Kafka Connect schema as serialized by JsonConverter. */
 export interface ConnectSchema {
@@ -110,18 +111,23 @@ export function convertValue(
   value: unknown,
   schema: ConnectSchema,
   rendering: TypeRendering = 'sluice',
+  depth = 0,
 ): CellValue {
   if (value === null || value === undefined) return null;
+  // The decoder's caller turns this into ENVELOPE_INVALID: a bounded recursion, never a RangeError.
+  if (typeof value === 'object' && depth >= MAX_VALUE_DEPTH) {
+    throw new TypeError(`the value ${tooDeepText()}`);
+  }
   if (isUnavailable(value, schema)) return UNAVAILABLE;
   const logical = schema.name === undefined ? undefined : logicalConverters[schema.name];
   if (logical) return logical(value, schema, rendering);
   switch (schema.type) {
     case 'struct':
-      return convertStruct(value as Record<string, unknown>, schema, rendering);
+      return convertStruct(value as Record<string, unknown>, schema, rendering, depth + 1);
     case 'array': {
       const items = schema.items;
       const list = (value as unknown[]).map((item) =>
-        items ? convertValue(item, items, rendering) : plain(item),
+        items ? convertValue(item, items, rendering, depth + 1) : plain(item, depth + 1),
       );
       // An unchanged TOASTed array arrives as an array holding only the placeholder.
       return list.length === 1 && list[0] === UNAVAILABLE ? UNAVAILABLE : list;
@@ -132,7 +138,7 @@ export function convertValue(
     case 'float64':
       return toFloat(value);
     default:
-      return plain(value);
+      return plain(value, depth);
   }
 }
 
@@ -148,24 +154,30 @@ export function convertStruct(
   value: Readonly<Record<string, unknown>>,
   schema: ConnectSchema,
   rendering: TypeRendering = 'sluice',
+  depth = 0,
 ): Record<string, CellValue> {
   const row: Record<string, CellValue> = {};
   for (const field of schema.fields ?? []) {
     const name = field.field;
     if (name === undefined) continue;
-    row[name] = convertValue(value[name], field, rendering);
+    row[name] = convertValue(value[name], field, rendering, depth);
   }
   return row;
 }
 
 /** Values without a schema: keep JSON scalars, recurse into containers. */
-export function plain(value: unknown): CellValue {
+export function plain(value: unknown, depth = 0): CellValue {
   if (value === null || value === undefined) return null;
   if (value === UNAVAILABLE_PLACEHOLDER) return UNAVAILABLE;
-  if (Array.isArray(value)) return value.map(plain);
+  if (typeof value === 'object' && depth >= MAX_VALUE_DEPTH) {
+    throw new TypeError(`the value ${tooDeepText()}`);
+  }
+  if (Array.isArray(value)) return value.map((item: unknown) => plain(item, depth + 1));
   if (typeof value === 'object') {
     const row: Record<string, CellValue> = {};
-    for (const [k, v] of Object.entries(value as Record<string, unknown>)) row[k] = plain(v);
+    for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+      row[k] = plain(v, depth + 1);
+    }
     return row;
   }
   if (

@@ -4,6 +4,7 @@
 
 import { SluiceError } from '../../common/errors.ts';
 import type { JobValue } from './job-value.ts';
+import { jsonLength } from './json-size.ts';
 import { fromExpression } from './job-value.ts';
 
 export interface EvaluationLimits {
@@ -57,19 +58,17 @@ export async function evaluate(
 ): Promise<JobValue | undefined> {
   const raw: unknown = await expression.evaluate(input, context);
   const value = fromExpression(raw);
-  if (value !== null && typeof value === 'object') {
-    const size = JSON.stringify(value).length;
-    if (size > limits.maxResultChars) throw resultTooLarge(expression, size, limits);
-  } else if (typeof value === 'string' && value.length > limits.maxResultChars) {
-    throw resultTooLarge(expression, value.length, limits);
-  }
+  // Counted, not stringified: a huge string inside must be refused before it is copied.
+  const size = typeof value === 'string' ? value.length : jsonLength(value, limits.maxResultChars);
+  if (size > limits.maxResultChars) throw resultTooLarge(expression, size, limits);
   return value;
 }
 
+/** `size` is what was counted before the count stopped: at least the limit. */
 function resultTooLarge(expression: CompiledExpression, size: number, limits: EvaluationLimits) {
   return new SluiceError(
     'JOB_LIMIT_EXCEEDED',
-    `the ${expression.language} expression '${abbreviate(expression.source)}' produced ${size} characters; the limit is ${limits.maxResultChars}`,
+    `the ${expression.language} expression '${abbreviate(expression.source)}' produced more than ${limits.maxResultChars} characters (${size} counted)`,
   );
 }
 

@@ -5,6 +5,8 @@
 
 import { createHash } from 'node:crypto';
 import type { EvaluationContext } from './expression.ts';
+import { DEFAULT_LIMITS } from './expression.ts';
+import { linearPattern, replaceAllLinear } from './linear-regex.ts';
 import type { Arity, CustomFunction } from './jmespath-runtime.ts';
 import { xmlToDict } from './xml-to-dict.ts';
 
@@ -203,14 +205,10 @@ export function rdiFunctions(context: FunctionContext): Map<string, CustomFuncti
     [
       'regex_replace',
       onText('regex_replace', (s, a) => {
-        // Python-style group references (\1, \g<1>) as in RDI, translated to JavaScript's ($1).
-        const replacement = text('regex_replace', a[2], 3)
-          .replace(/\$/g, '$$$$')
-          .replace(
-            /\\g<(\d+)>|\\(\d+)/g,
-            (_m, g1: string | undefined, g2: string | undefined) => `$${g1 ?? g2 ?? ''}`,
-          );
-        return s.replace(new RegExp(text('regex_replace', a[1], 2), 'g'), replacement);
+        // Python-style group references (\1, \g<1>) as in RDI; RE2, so matching is linear.
+        const pattern = linearPattern(text('regex_replace', a[1], 2));
+        const replacement = text('regex_replace', a[2], 3);
+        return replaceAllLinear(s, pattern, replacement, DEFAULT_LIMITS.maxResultChars);
       }),
     ],
     [

@@ -6,6 +6,8 @@ import type { CellValue, Row } from '../change-event.ts';
 import { UNAVAILABLE } from '../change-event.ts';
 import { numberText } from '../render-hash-value.ts';
 import type { TypeRendering } from '../type-rendering.ts';
+import { SluiceError } from '../../common/errors.ts';
+import { MAX_VALUE_DEPTH, tooDeepText } from '../value-depth.ts';
 
 export type JobValue =
   string | number | boolean | null | readonly JobValue[] | { readonly [field: string]: JobValue };
@@ -16,49 +18,60 @@ export function isJobObject(value: unknown): value is JobObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** A CellValue as job data; UNAVAILABLE has no job value (the caller keeps the column aside). */
-export function toJobValue(value: Exclude<CellValue, typeof UNAVAILABLE>): JobValue {
+/**
+ * A CellValue as job data; UNAVAILABLE has no job value (the caller keeps the column aside).
+ * A value nested deeper than MAX_VALUE_DEPTH is refused (JOB_LIMIT_EXCEEDED, so the record
+ * goes to the DLQ): the recursion stays bounded whatever the source sends.
+ */
+export function toJobValue(value: Exclude<CellValue, typeof UNAVAILABLE>, depth = 0): JobValue {
   if (typeof value === 'bigint') {
     return Number.isSafeInteger(Number(value)) ? Number(value) : value.toString();
   }
   if (value === null || typeof value !== 'object') return value;
+  if (depth >= MAX_VALUE_DEPTH) throw tooDeep('the record');
   if (Array.isArray(value)) {
     return (value as readonly CellValue[]).map((item) =>
-      item === UNAVAILABLE ? null : toJobValue(item),
+      item === UNAVAILABLE ? null : toJobValue(item, depth + 1),
     );
   }
-  return rowToJob(value as Row).data;
+  return rowToJob(value as Row, depth + 1).data;
 }
 
 /** A row as job data, and the columns the source did not send (unchanged TOASTed values). */
-export function rowToJob(row: Row): { data: JobObject; unavailable: string[] } {
+export function rowToJob(row: Row, depth = 0): { data: JobObject; unavailable: string[] } {
   const data: Record<string, JobValue> = {};
   const unavailable: string[] = [];
   for (const [column, value] of Object.entries(row)) {
     if (value === UNAVAILABLE) unavailable.push(column);
-    else data[column] = toJobValue(value);
+    else data[column] = toJobValue(value, depth);
   }
   return { data, unavailable };
 }
 
-/** Arbitrary expression output as job data; undefined and functions are dropped. */
-export function fromExpression(value: unknown): JobValue | undefined {
+function tooDeep(what: string): SluiceError {
+  return new SluiceError('JOB_LIMIT_EXCEEDED', `${what} ${tooDeepText()}`);
+}
+
+/**
+ * Arbitrary expression output as job data; undefined and functions are dropped. A result
+ * nested deeper than MAX_VALUE_DEPTH is refused like a too-deep record.
+ */
+export function fromExpression(value: unknown, depth = 0): JobValue | undefined {
   if (value === undefined || typeof value === 'function') return undefined;
   if (value === null || typeof value === 'string' || typeof value === 'boolean') return value;
   if (typeof value === 'number') return Number.isFinite(value) ? value : null;
   if (typeof value === 'bigint') return value.toString();
+  if (typeof value !== 'object') return undefined;
+  if (depth >= MAX_VALUE_DEPTH) throw tooDeep('the expression result');
   if (Array.isArray(value)) {
-    return value.map((item: unknown) => fromExpression(item) ?? null);
+    return value.map((item: unknown) => fromExpression(item, depth + 1) ?? null);
   }
-  if (typeof value === 'object') {
-    const out: Record<string, JobValue> = {};
-    for (const [field, child] of Object.entries(value)) {
-      const converted = fromExpression(child);
-      if (converted !== undefined) out[field] = converted;
-    }
-    return out;
+  const out: Record<string, JobValue> = {};
+  for (const [field, child] of Object.entries(value)) {
+    const converted = fromExpression(child, depth + 1);
+    if (converted !== undefined) out[field] = converted;
   }
-  return undefined;
+  return out;
 }
 
 /**

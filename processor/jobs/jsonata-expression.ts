@@ -9,6 +9,8 @@ import type { CompiledExpression, EvaluationContext, EvaluationLimits } from './
 import { abbreviate, ExpressionSyntaxError } from './expression.ts';
 import type { JobValue } from './job-value.ts';
 import { compileFastJsonata, NOT_HANDLED } from './jsonata-fast.ts';
+import { guardStringFunctions } from './jsonata-guards.ts';
+import { LinearRegExp, linearFromRegExp, RegexSyntaxError } from './linear-regex.ts';
 
 interface JsonataError {
   readonly code?: string;
@@ -28,11 +30,15 @@ export function compileJsonata(source: string, limits: EvaluationLimits): Compil
       timeout: limits.timeoutMs,
       stack: limits.maxDepth,
       sequence: 1_000_000,
+      // Linear-time matching: a native RegExp cannot be interrupted once it backtracks.
+      RegexEngine: LinearRegExp as unknown as RegExpConstructor,
     });
   } catch (error) {
     const { message, position } = error as JsonataError;
     throw new ExpressionSyntaxError(message ?? String(error), position);
   }
+  checkRegexLiterals(expression.ast());
+  guardStringFunctions(expression, limits.maxResultChars);
   const fast = compileFastJsonata(expression.ast());
   const slow = async (input: JobValue, context: EvaluationContext): Promise<unknown> => {
     const bindings = {
@@ -59,7 +65,31 @@ export function compileJsonata(source: string, limits: EvaluationLimits): Compil
   };
 }
 
+/** Every regex literal must run on RE2: refused at deploy, with its position, when it cannot. */
+function checkRegexLiterals(ast: jsonata.ExprNode): void {
+  const stack: unknown[] = [ast];
+  const seen = new Set<unknown>();
+  for (let node = stack.pop(); node !== undefined; node = stack.pop()) {
+    if (seen.has(node)) continue;
+    seen.add(node);
+    if (node instanceof RegExp) {
+      try {
+        linearFromRegExp(node);
+      } catch (error) {
+        if (!(error instanceof RegexSyntaxError)) throw error;
+        throw new ExpressionSyntaxError(error.message, undefined);
+      }
+    } else if (Array.isArray(node)) {
+      for (const child of node as unknown[]) stack.push(child);
+    } else if (typeof node === 'object' && node !== null) {
+      for (const child of Object.values(node) as unknown[]) stack.push(child);
+    }
+  }
+}
+
 function runtimeError(source: string, error: unknown): SluiceError {
+  // Limits of our own (string function caps, regex_replace) already carry their code.
+  if (error instanceof SluiceError) return error;
   const { code, message } = error as JsonataError;
   const text = message ?? String(error);
   const where = `the jsonata expression '${abbreviate(source)}'`;

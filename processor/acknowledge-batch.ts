@@ -24,6 +24,7 @@ export interface AcknowledgeInput {
   readonly processed: ProcessedEntries;
   readonly errorHandling: 'dlq' | 'ignore';
   readonly dlqMaxMessages: number;
+  /** The job named for a reject whose own job is unknown (an entry that could not be decoded). */
   readonly jobName: string;
   readonly now: number;
   readonly timings: BatchTimings;
@@ -34,7 +35,7 @@ export function queueAcknowledgement(multi: ChainableCommander, input: Acknowled
   const last = entries[entries.length - 1];
   if (!last) return;
   if (input.errorHandling === 'dlq') {
-    for (const { entry, error } of processed.rejected) {
+    for (const { entry, error, job } of processed.rejected) {
       multi.xadd(
         dlqKey(stream),
         'MAXLEN',
@@ -48,7 +49,7 @@ export function queueAcknowledgement(multi: ChainableCommander, input: Acknowled
         'reason',
         error.message,
         'job',
-        input.jobName,
+        job ?? input.jobName,
         'time',
         String(now),
         'key',

@@ -225,7 +225,12 @@ export function addTargetRejects(
     const entry = entries.find((e) => e.id === reject.entryId);
     if (entry === undefined || added.has(entry.id)) continue;
     added.add(entry.id);
-    processed.rejected.push({ entry, error: targetRejectError(reject) });
+    const job = processed.jobOf(entry.id);
+    processed.rejected.push({
+      entry,
+      error: targetRejectError(reject),
+      ...(job === undefined ? {} : { job }),
+    });
     const outcome = processed.outcomes.get(entry.id);
     if (outcome !== undefined) processed.counts[outcome] -= 1;
     processed.outcomes.delete(entry.id);

@@ -16,6 +16,7 @@ import { Processor } from './consumer.ts';
 import { compileJob } from './jobs/compile-job.ts';
 import { connectionsNeedingJson } from './jobs/json-module-check.ts';
 import { createPipelineJob } from './jobs/pipeline-job.ts';
+import { jobNamer } from './job-names.ts';
 import { connectPipelineTargets } from './pipeline-targets.ts';
 import { jsonLogger, leveledLogger, systemClock } from './ports.ts';
 import { checkRdiDatabase } from './rdi-database-check.ts';
@@ -87,7 +88,7 @@ async function main(): Promise<number> {
   const needJson = connectionsNeedingJson(jobs);
   if (defaults.dataType === 'json') needJson.add('target');
   await targets.checkJson(needJson);
-  const job = createPipelineJob(jobs, {
+  const pipelineJob = createPipelineJob(jobs, {
     now: () => systemClock.now(),
     uuid: randomUUID,
     defaultDataType: defaults.dataType,
@@ -96,6 +97,8 @@ async function main(): Promise<number> {
     // Each lookup reads from the target its job names.
     lookup: targets.lookup,
   });
+  // Rejected records name the job that rejected them in the DLQ.
+  const job = Object.assign(pipelineJob, { jobNameOf: jobNamer(jobs) });
 
   const processor = new Processor({
     rdi,

@@ -21,13 +21,21 @@ export interface JobDecoding {
 
 export type Job = ((event: ChangeEvent) => EventPlan) & JobDecoding;
 
+/** The name of the job that handles an event (processor/job-names.ts), for DLQ entries. */
+export interface JobNaming {
+  readonly jobNameOf?: (event: ChangeEvent, stream: string) => string;
+}
+
 /** A job that may need to wait (expressions, lookups); told the stream the event came from. */
 export type AsyncJob = ((event: ChangeEvent, stream: string) => EventPlan | Promise<EventPlan>) &
-  JobDecoding;
+  JobDecoding &
+  JobNaming;
 
 export interface Rejected {
   readonly entry: StreamEntry;
   readonly error: SluiceError;
+  /** The job that rejected it; absent when no job ran (an entry that could not be decoded). */
+  readonly job?: string;
 }
 
 export interface ProcessedEntries {
@@ -40,6 +48,8 @@ export interface ProcessedEntries {
   readonly outcomes: Map<string, Outcome>;
   /** Newest source timestamp seen, for latency; 0 if none. */
   readonly newestSourceTsMs: number;
+  /** The job that planned an entry, for a record the target refuses later (apply-batch.ts). */
+  readonly jobOf: (entryId: string) => string | undefined;
 }
 
 function toCoded(error: unknown): SluiceError {
@@ -53,31 +63,49 @@ function toCoded(error: unknown): SluiceError {
 type Settled = { event: ChangeEvent; plan: EventPlan } | { error: unknown } | undefined;
 
 class Collector {
-  readonly result: ProcessedEntries = {
-    ops: [],
-    opEntryIds: [],
-    rejected: [],
-    counts: { inserted: 0, updated: 0, deleted: 0, filtered: 0 },
-    outcomes: new Map(),
-    newestSourceTsMs: 0,
-  };
+  /** Planned events by entry id, named only when a later refusal asks (rare). */
+  readonly #events = new Map<string, ChangeEvent>();
+  readonly #name: ((event: ChangeEvent) => string) | undefined;
+  readonly result: ProcessedEntries;
 
-  add(entry: StreamEntry, settled: Settled): void {
+  constructor(name?: (event: ChangeEvent) => string) {
+    this.#name = name;
+    this.result = {
+      ops: [],
+      opEntryIds: [],
+      rejected: [],
+      counts: { inserted: 0, updated: 0, deleted: 0, filtered: 0 },
+      outcomes: new Map(),
+      newestSourceTsMs: 0,
+      jobOf: (entryId) => {
+        const event = this.#events.get(entryId);
+        return event === undefined ? undefined : this.#name?.(event);
+      },
+    };
+  }
+
+  add(entry: StreamEntry, settled: Settled, event?: ChangeEvent): void {
     if (settled === undefined) return;
     if ('error' in settled) {
       if (isSluiceError(settled.error) && settled.error.retryable) throw settled.error;
-      this.result.rejected.push({ entry, error: toCoded(settled.error) });
+      const job = event === undefined ? undefined : this.#name?.(event);
+      this.result.rejected.push({
+        entry,
+        error: toCoded(settled.error),
+        ...(job === undefined ? {} : { job }),
+      });
       return;
     }
-    const { event, plan } = settled;
+    const { event: planned, plan } = settled;
+    if (this.#name !== undefined) this.#events.set(entry.id, planned);
     for (const op of plan.ops) {
       this.result.ops.push(op);
       this.result.opEntryIds.push(entry.id);
     }
     this.result.counts[plan.outcome] += 1;
     this.result.outcomes.set(entry.id, plan.outcome);
-    if (event.sourceTsMs > this.result.newestSourceTsMs) {
-      (this.result as { newestSourceTsMs: number }).newestSourceTsMs = event.sourceTsMs;
+    if (planned.sourceTsMs > this.result.newestSourceTsMs) {
+      (this.result as { newestSourceTsMs: number }).newestSourceTsMs = planned.sourceTsMs;
     }
   }
 }
@@ -127,13 +155,18 @@ export async function processEntriesAsync(
   job: AsyncJob,
   stream: string,
 ): Promise<ProcessedEntries> {
-  const collector = new Collector();
+  const { jobNameOf } = job;
+  const collector = new Collector(
+    jobNameOf === undefined ? undefined : (event) => jobNameOf(event, stream),
+  );
   const rendering = job.typeRendering ?? 'sluice';
   for (let start = 0; start < entries.length; start += WINDOW) {
     const window = entries.slice(start, start + WINDOW);
-    const settled: (Settled | Promise<Settled>)[] = window.map((entry) => {
+    const events: (ChangeEvent | undefined)[] = [];
+    const settled: (Settled | Promise<Settled>)[] = window.map((entry, index) => {
       const event = decode(entry, rendering);
       if (event === undefined || 'error' in event) return event;
+      events[index] = event;
       try {
         const plan = job(event, stream);
         return plan instanceof Promise
@@ -150,7 +183,7 @@ export async function processEntriesAsync(
       ? await Promise.all(settled.map((s) => Promise.resolve(s)))
       : (settled as Settled[]);
     window.forEach((entry, i) => {
-      collector.add(entry, done[i]);
+      collector.add(entry, done[i], events[i]);
     });
   }
   return collector.result;

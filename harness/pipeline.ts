@@ -23,6 +23,10 @@ export interface PipelineOptions<S extends SourceKind> {
   readonly processorSettings?: readonly string[];
   /** Job files to write into `jobs/`: file name → YAML text. */
   readonly jobs?: Readonly<Record<string, string>>;
+  /** Settings under a table of `tables`, e.g. `{ big: ['snapshot_sql: SELECT …'] }`. */
+  readonly tableSettings?: Readonly<Record<string, readonly string[]>>;
+  /** `advanced.source` of the source: Debezium source properties without their prefix. */
+  readonly advancedSource?: Readonly<Record<string, string>>;
 }
 
 export interface RunningPipeline {
@@ -31,6 +35,8 @@ export interface RunningPipeline {
   readonly env: Readonly<Record<string, string>>;
   readonly debezium: DebeziumProcess;
   readonly processor: ServerProcess;
+  /** Starts another Debezium Server with the same properties (after the first was killed). */
+  startCollector(): Promise<DebeziumProcess>;
 }
 
 /** config.yaml in RDI's format; credentials stay `${...}` references, as RDI secrets. */
@@ -41,8 +47,11 @@ export function pipelineConfigText(
     database: string;
     tables: readonly string[];
     processorSettings?: readonly string[];
+    tableSettings?: Readonly<Record<string, readonly string[]>>;
+    advancedSource?: Readonly<Record<string, string>>;
   },
 ): string {
+  const advanced = Object.entries(opts.advancedSource ?? {});
   const scope =
     kind === 'postgresql'
       ? ['    schemas:', '      - public']
@@ -60,7 +69,17 @@ export function pipelineConfigText(
     '      password: ${SOURCE_DB_PASSWORD}',
     ...scope,
     '    tables:',
-    ...opts.tables.map((t) => `      ${t}:`),
+    ...opts.tables.flatMap((t) => [
+      `      ${t}:`,
+      ...(opts.tableSettings?.[t] ?? []).map((line) => `        ${line}`),
+    ]),
+    ...(advanced.length === 0
+      ? []
+      : [
+          '    advanced:',
+          '      source:',
+          ...advanced.map(([name, value]) => `        ${name}: ${JSON.stringify(value)}`),
+        ]),
     'targets:',
     '  target:',
     '    connection:',
@@ -85,6 +104,8 @@ export async function startPipeline<S extends SourceKind>(
     database: stack.source.database,
     tables: opts.tables,
     ...(opts.processorSettings === undefined ? {} : { processorSettings: opts.processorSettings }),
+    ...(opts.tableSettings === undefined ? {} : { tableSettings: opts.tableSettings }),
+    ...(opts.advancedSource === undefined ? {} : { advancedSource: opts.advancedSource }),
   });
   await writeFile(configFile, text);
   if (opts.jobs !== undefined) {
@@ -114,5 +135,12 @@ export async function startPipeline<S extends SourceKind>(
     rdiUrl: stack.rdi.url,
     env,
   });
-  return { config, configFile, env, debezium, processor };
+  return {
+    config,
+    configFile,
+    env,
+    debezium,
+    processor,
+    startCollector: () => stack.startDebezium(rendered.properties, rendered.env),
+  };
 }

@@ -7,6 +7,7 @@
 // read, in chunks (lua/snapshot-sweep.lua). Readers never see the table emptied: rows the new
 // snapshot reads are overwritten in place, only the others go, and only at the end. Pure.
 
+import { globEscape } from '../common/redis-scan.ts';
 import type { ChangeEvent } from './change-event.ts';
 import type { IndexedTable } from './row-index.ts';
 import { rowIdentity, rowIndexKey } from './row-index.ts';
@@ -51,10 +52,6 @@ export function defaultKeyPattern(event: ChangeEvent): string {
   const parts = [globEscape(event.table)];
   for (const column of Object.keys(event.key)) parts.push(globEscape(column), '*');
   return parts.join(':');
-}
-
-function globEscape(text: string): string {
-  return text.replace(/[*?[\]\\]/g, (c) => `\\${c}`);
 }
 
 /**

@@ -7,6 +7,7 @@ import { errorCatalogue, SluiceError, type ErrorCode } from '../common/errors.ts
 export class ApiError extends SluiceError {
   readonly problems: readonly ApiProblem[];
   readonly httpStatus: number;
+  override readonly path: string | undefined;
 
   constructor(
     code: ErrorCode,
@@ -15,9 +16,12 @@ export class ApiError extends SluiceError {
     problems: readonly ApiProblem[],
     path?: string,
   ) {
-    super(code, message, path === undefined ? {} : { path });
+    // The API's message already names the key (` (at 'path')`): keep the path as a field only,
+    // so the printed line does not say it twice.
+    super(code, message);
     this.httpStatus = httpStatus;
     this.problems = problems;
+    this.path = path;
   }
 }
 

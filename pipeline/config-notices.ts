@@ -1,10 +1,11 @@
 // RDI config.yaml keys that Sluice accepts but that have no effect in Sluice, each with the
-// reason: shown as warnings at deploy (CLI and API dry runs) so that no documented key is
-// silently ignored. docs/config.md lists the same keys with the same reasons; a key RDI itself
-// documents as deprecated or Flink-only says so.
+// reason: warnings at deploy (`sluice deploy`, and the processor's log when it starts), so that
+// no documented key is silently ignored. docs/config.md lists the same keys with the same
+// reasons; a key RDI itself documents as deprecated or Flink-only says so. Works on the YAML as
+// written (no secrets needed), so the CLI can warn before uploading.
 
-import type { PipelineConfigData } from './config-schema.ts';
-import type { YamlPath } from './yaml-document.ts';
+import type { SourceLocation } from '../common/errors.ts';
+import { parseYamlDocument, type YamlPath } from './yaml-document.ts';
 
 export interface ConfigNotice {
   /** The key the notice is about. */
@@ -12,10 +13,20 @@ export interface ConfigNotice {
   readonly message: string;
 }
 
-type Processors = PipelineConfigData['processors'];
+export interface LocatedNotice extends ConfigNotice {
+  readonly location: SourceLocation;
+}
+
+type Mapping = Readonly<Record<string, unknown>>;
+
+function mapping(value: unknown): Mapping {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? (value as Mapping)
+    : {};
+}
 
 interface ProcessorRule {
-  readonly key: keyof Processors;
+  readonly key: string;
   /** True when the value (after defaults) is one the key has an effect with in RDI. */
   readonly applies: (value: unknown) => boolean;
   readonly reason: string;
@@ -71,7 +82,7 @@ const PROCESSOR_RULES: readonly ProcessorRule[] = [
   },
   {
     key: 'dedup',
-    applies: (value) => value === true,
+    applies: (value) => value === true || value === 'true',
     reason:
       'replays are skipped by the per-stream checkpoint written atomically with each batch (effectively-once on standalone targets), so no deduplication set is kept',
   },
@@ -99,7 +110,7 @@ const PROCESSOR_RULES: readonly ProcessorRule[] = [
   },
   {
     key: 'use_native_json_merge',
-    applies: (value) => value === false,
+    applies: (value) => value === false || value === 'false',
     reason:
       'merges use JSON.MERGE semantics (a null removes the field) in every case; the Lua merge that keeps nulls is not offered',
   },
@@ -116,10 +127,10 @@ const PROCESSOR_RULES: readonly ProcessorRule[] = [
   },
 ];
 
-/** What Sluice does not do with this config although RDI documents an effect. */
-export function configNotices(config: PipelineConfigData): ConfigNotice[] {
+/** What Sluice does not do with this config (the YAML as written) although RDI documents it. */
+export function configNotices(config: unknown): ConfigNotice[] {
   const notices: ConfigNotice[] = [];
-  const processors = config.processors;
+  const processors = mapping(mapping(config)['processors']);
   for (const rule of PROCESSOR_RULES) {
     if (rule.applies(processors[rule.key])) {
       notices.push({
@@ -128,23 +139,24 @@ export function configNotices(config: PipelineConfigData): ConfigNotice[] {
       });
     }
   }
-  for (const [name, source] of Object.entries(config.sources)) {
+  for (const [name, raw] of Object.entries(mapping(mapping(config)['sources']))) {
+    const source = mapping(raw);
     const at = (...path: string[]) => ['sources', name, ...path];
-    if (source.type === 'flink' || source.type === 'riotx') {
+    if (source['type'] === 'flink' || source['type'] === 'riotx') {
       notices.push({
         path: at('type'),
-        message: `source '${name}' uses RDI's ${source.type} collector, which Sluice does not run: nothing is captured from it (write its streams yourself, as for type external)`,
+        message: `source '${name}' uses RDI's ${source['type']} collector, which Sluice does not run: nothing is captured from it (write its streams yourself, as for type external)`,
       });
     }
-    const advanced = source.advanced;
-    if (advanced?.resources !== undefined) {
+    const advanced = mapping(source['advanced']);
+    if (advanced['resources'] !== undefined) {
       notices.push({
         path: at('advanced', 'resources'),
         message: `sources.${name}.advanced.resources has no effect in Sluice: the collector's CPU and memory are set where it runs (helm values, compose, systemd), and its heap with advanced.java_options`,
       });
     }
-    for (const key of ['flink', 'riotx'] as const) {
-      if (advanced?.[key] !== undefined) {
+    for (const key of ['flink', 'riotx']) {
+      if (advanced[key] !== undefined) {
         notices.push({
           path: at('advanced', key),
           message: `sources.${name}.advanced.${key} has no effect in Sluice: it configures RDI's ${key} collector`,
@@ -153,4 +165,18 @@ export function configNotices(config: PipelineConfigData): ConfigNotice[] {
     }
   }
   return notices;
+}
+
+/** The notices of a config.yaml text, each at its file:line:column; none if it does not parse. */
+export function configNoticesOfText(text: string, file: string): LocatedNotice[] {
+  let document;
+  try {
+    document = parseYamlDocument(text, file);
+  } catch {
+    return []; // the loader reports the syntax error itself
+  }
+  return configNotices(document.value).map((notice) => ({
+    ...notice,
+    location: document.locate(notice.path, 'key'),
+  }));
 }

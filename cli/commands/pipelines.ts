@@ -11,7 +11,7 @@ import type {
   ApiPipelineList,
 } from '../../api/schemas/api-types.ts';
 import { ApiError } from '../api-error.ts';
-import { readPipelineDir } from '../pipeline-dir.ts';
+import { configWarnings, readPipelineDir } from '../pipeline-dir.ts';
 import { formatTime, renderTable } from '../output.ts';
 import { pipelinePath, type Runtime } from '../runtime.ts';
 
@@ -80,6 +80,7 @@ export function registerPipelineCommands(program: Command, rt: Runtime): void {
     .action(
       async (options: { dir: string; dryRun?: boolean; start?: boolean }, command: Command) => {
         const folder = await readPipelineDir(options.dir);
+        for (const line of configWarnings(options.dir, folder)) rt.io.err(line);
         const client = await rt.client(command);
         const query = options.dryRun === true ? '?dry_run=true' : '';
         let result: ApiPipeline | ApiDryRunResult;

@@ -6,7 +6,14 @@ import { join } from 'node:path';
 import { Option, type Command } from 'commander';
 import { SluiceError } from '../../common/errors.ts';
 import type { Runtime } from '../runtime.ts';
-import { configTemplate, DB_TYPES, jobTemplate, type DbType } from '../scaffold-templates.ts';
+import {
+  configTemplate,
+  DB_FLAVORS,
+  DB_TYPES,
+  jobTemplate,
+  type DbFlavor,
+  type DbType,
+} from '../scaffold-templates.ts';
 
 export function registerScaffoldCommand(program: Command, rt: Runtime): void {
   program
@@ -17,26 +24,31 @@ export function registerScaffoldCommand(program: Command, rt: Runtime): void {
         .choices(DB_TYPES)
         .makeOptionMandatory(),
     )
+    .addOption(
+      new Option('--db-flavor <flavor>', 'MongoDB deployment (RDI flavors)').choices(DB_FLAVORS),
+    )
     .option('-d, --dir <dir>', 'folder to write', '.')
     .option('--force', 'overwrite existing files')
-    .action(async (options: { dbType: DbType; dir: string; force?: boolean }) => {
-      const files: [string, string][] = [
-        [join(options.dir, 'config.yaml'), configTemplate(options.dbType)],
-        [join(options.dir, 'jobs', 'example.yaml'), jobTemplate(options.dbType)],
-      ];
-      await mkdir(join(options.dir, 'jobs'), { recursive: true });
-      for (const [path, text] of files) {
-        try {
-          await writeFile(path, text, { flag: options.force === true ? 'w' : 'wx' });
-        } catch (error) {
-          if ((error as NodeJS.ErrnoException).code === 'EEXIST') {
-            throw new SluiceError('PIPELINE_EXISTS', `${path} exists already.`, {
-              hint: 'use --force to overwrite it',
-            });
+    .action(
+      async (options: { dbType: DbType; dbFlavor?: DbFlavor; dir: string; force?: boolean }) => {
+        const files: [string, string][] = [
+          [join(options.dir, 'config.yaml'), configTemplate(options.dbType, options.dbFlavor)],
+          [join(options.dir, 'jobs', 'example.yaml'), jobTemplate(options.dbType)],
+        ];
+        await mkdir(join(options.dir, 'jobs'), { recursive: true });
+        for (const [path, text] of files) {
+          try {
+            await writeFile(path, text, { flag: options.force === true ? 'w' : 'wx' });
+          } catch (error) {
+            if ((error as NodeJS.ErrnoException).code === 'EEXIST') {
+              throw new SluiceError('PIPELINE_EXISTS', `${path} exists already.`, {
+                hint: 'use --force to overwrite it',
+              });
+            }
+            throw error;
           }
-          throw error;
+          rt.io.out(`wrote ${path}\n`);
         }
-        rt.io.out(`wrote ${path}\n`);
-      }
-    });
+      },
+    );
 }

@@ -8,6 +8,7 @@ import { registerCompletionCommand } from './commands/completion.ts';
 import { registerContextCommands } from './commands/context.ts';
 import { registerControlCommands } from './commands/control.ts';
 import { registerDlqCommands } from './commands/dlq.ts';
+import { registerInstallCommands } from './commands/install.ts';
 import { registerJobCommands } from './commands/jobs.ts';
 import { registerPipelineCommands } from './commands/pipelines.ts';
 import { registerScaffoldCommand } from './commands/scaffold.ts';
@@ -45,6 +46,7 @@ export function buildProgram(io: CliIo): Command {
   registerSecretCommands(program, rt);
   registerScaffoldCommand(program, rt);
   registerCompletionCommand(program, rt);
+  registerInstallCommands(program, rt);
   const configure = (command: Command): void => {
     command.exitOverride().configureOutput({
       writeOut: (text) => {

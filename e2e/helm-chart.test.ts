@@ -2,6 +2,10 @@
 // in helm/sluice/ci through `kubeconform -strict` (schemas generated offline from the
 // Kubernetes OpenAPI document), plus what the rendered objects must say: hardened pods, the
 // operator pair, the secrets the user chose, the dashboards of monitoring/grafana/dashboards.
+/* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-argument,
+   @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-return,
+   @typescript-eslint/no-non-null-assertion --
+   rendered manifests are untyped YAML: a wrong path reads undefined and fails its assertion */
 import { mkdtemp, readdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,7 +22,8 @@ const VALUE_SETS = ['defaults', 'ingress-tls', 'existing-secrets', 'monitoring']
 // them to a real API server with their CRDs).
 const CRD_KINDS = 'ServiceMonitor,PodMonitor';
 
-type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Obj = Record<string, any>;
 
 const valuesFile = (set: string): string => join(CHART, 'ci', `${set}-values.yaml`);
 

@@ -202,3 +202,69 @@ describe('job dry-run', () => {
     expect(response.json<Body>().records[0]).toMatchObject({ pepper: '<redacted>' });
   });
 });
+
+describe('job dry-run limits', () => {
+  /** `{a: {a: … {}}}`, `levels` objects deep. */
+  const nested = (levels: number): Record<string, unknown> => {
+    let value: Record<string, unknown> = {};
+    for (let i = 1; i < levels; i++) value = { a: value };
+    return value;
+  };
+
+  it('answers 400 with a coded error for a job or an input nested too deep', async () => {
+    const deepJob = await dryRun({
+      job: { source: { table: 'people' }, x: nested(800) },
+      input_data: { id: 1 },
+    });
+    expect(deepJob.statusCode).toBe(400);
+    expect(deepJob.json()).toMatchObject({ code: 'JOB_INVALID', path: 'body.job' });
+    const deepInput = await dryRun({ job: JOB, input_data: [{ id: 1, doc: nested(3000) }] });
+    expect(deepInput.statusCode).toBe(400);
+    expect(deepInput.json()).toMatchObject({
+      code: 'REQUEST_INVALID',
+      path: 'body.input_data.0',
+      message: expect.stringContaining('more than 100 levels deep') as string,
+    });
+  });
+
+  it('keeps answering other requests while a slow dry run runs in its worker', async () => {
+    // Each input loops until JSONata's per-expression limit (1 s): three seconds in all,
+    // which in the api's own thread would hold every other request back.
+    const loop = JOB.replace(
+      'age > 17',
+      "'($f := function($n) { $n < 0 ? 0 : $f($n + 1) }; $f(0))'",
+    );
+    const finished: string[] = [];
+    const slow = dryRun({ job: loop, input_data: [{ id: 1 }, { id: 2 }, { id: 3 }] }).then((r) => {
+      finished.push('dry-run');
+      return r;
+    });
+    // A timer: in the api's own thread it would fire only once the whole dry run is done.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const info = await api.call({ method: 'GET', url: '/api/v2/info', token: false });
+    finished.push('info');
+    expect(info.statusCode).toBe(200);
+    const response = await slow;
+    expect(finished).toEqual(['info', 'dry-run']);
+    expect(response.statusCode).toBe(200);
+    expect(response.json<Body>().details.map((d) => d.error?.code)).toEqual([
+      'JOB_LIMIT_EXCEEDED',
+      'JOB_LIMIT_EXCEEDED',
+      'JOB_LIMIT_EXCEEDED',
+    ]);
+  });
+
+  it('refuses a regular expression RE2 cannot run, and runs a catastrophic one at once', async () => {
+    const lookahead = JOB.replace('age > 17', '$contains(first, /a(?=b)/)');
+    const refused = await dryRun({ job: lookahead, input_data: { id: 1 } });
+    expect(refused.statusCode).toBe(400);
+    expect(refused.json()).toMatchObject({ code: 'JOB_INVALID' });
+    const evil = JOB.replace('age > 17', '$not($contains(first, /^(a+)+$/))');
+    const answered = await dryRun({
+      job: evil,
+      input_data: { id: 1, first: `${'a'.repeat(40)}!` },
+    });
+    expect(answered.statusCode).toBe(200);
+    expect(answered.json<Body>().details[0]?.outcome).toBe('inserted');
+  });
+});

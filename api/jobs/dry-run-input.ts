@@ -7,6 +7,7 @@ import type { ChangeEvent, Opcode, Row } from '../../processor/change-event.ts';
 import { decodeEnvelope } from '../../processor/decode-envelope.ts';
 import type { CompiledJob } from '../../processor/jobs/compile-job.ts';
 import type { TypeRendering } from '../../processor/type-rendering.ts';
+import { MAX_VALUE_DEPTH, pathDeeperThan, tooDeepText } from '../../processor/value-depth.ts';
 
 const OPCODES: ReadonlySet<string> = new Set(['c', 'u', 'd', 'r']);
 
@@ -19,6 +20,9 @@ export interface InputOptions {
 
 type Json = Readonly<Record<string, unknown>>;
 
+/** Levels an input may add around a row: a Debezium value wraps it in {payload: {after: …}}. */
+const INPUT_WRAPPING = 3;
+
 /** The events of `input` (one item or a list), in order. */
 export function dryRunEvents(
   input: unknown,
@@ -29,6 +33,9 @@ export function dryRunEvents(
   return items.map((item, i) => {
     const at = Array.isArray(input) ? `body.input_data.${i}` : 'body.input_data';
     if (!isObject(item)) throw invalid(at, 'must be an object (a row or a change event)');
+    // Checked before any recursive walk: a 3,000-level input must be a 400, not a stack overflow.
+    const deep = pathDeeperThan(item, MAX_VALUE_DEPTH + INPUT_WRAPPING);
+    if (deep !== undefined) throw invalid(at, tooDeepText(MAX_VALUE_DEPTH));
     if ('payload' in item && 'schema' in item) return debeziumValue(item, at, job, options);
     if (typeof item.op === 'string' && ('after' in item || 'before' in item))
       return envelope(item, at, job, options);

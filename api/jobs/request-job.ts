@@ -4,7 +4,9 @@
 
 import { stringify } from 'yaml';
 import type { Environment } from '../../pipeline/env-references.ts';
+import { YAML_LIMITS } from '../../pipeline/yaml-document.ts';
 import type { CompiledJob } from '../../processor/jobs/compile-job.ts';
+import { pathDeeperThan } from '../../processor/value-depth.ts';
 import { ProblemsError, problemOf } from '../http/problems-error.ts';
 import type { Problem } from '../schemas/error-body.ts';
 import { compileJobText } from './pipeline-jobs.ts';
@@ -15,6 +17,17 @@ export function compileRequestJob(
   job: string | Readonly<Record<string, unknown>>,
   env: Environment,
 ): CompiledJob {
+  // A job object is rendered as YAML, a recursive walk: refuse one deeper than a job file may
+  // be first (the YAML loader's own limit), so that 800 levels are a 400, not a stack overflow.
+  if (typeof job !== 'string' && pathDeeperThan(job, YAML_LIMITS.maxDepth) !== undefined) {
+    const message = `the job nests mappings and lists more than ${YAML_LIMITS.maxDepth} levels deep`;
+    throw new ProblemsError(
+      'JOB_INVALID',
+      message,
+      [{ code: 'CONFIG_YAML_LIMIT', message, path: 'body.job' }],
+      'body.job',
+    );
+  }
   const text = typeof job === 'string' ? job : stringify(job);
   const result = compileJobText(text, FILE, env);
   if ('job' in result) return result.job;

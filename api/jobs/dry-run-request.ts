@@ -1,0 +1,35 @@
+// The whole of a job dry-run request as one pure function: compile the posted job, turn the
+// inputs into change events, run the job, shape the answer. It runs inside an expression
+// worker (expression-worker.ts), so a runaway expression cannot stall the api's event loop.
+
+import type { DryRunResult } from '../../processor/jobs/dry-run.ts';
+import { dryRun } from '../../processor/jobs/dry-run.ts';
+import type { TypeRendering } from '../../processor/type-rendering.ts';
+import { dryRunEvents } from './dry-run-input.ts';
+import { dryRunView } from './dry-run-view.ts';
+import { redactedEnvironment } from './redacted-env.ts';
+import { compileRequestJob } from './request-job.ts';
+
+export interface DryRunRequest {
+  readonly job: string | Readonly<Record<string, unknown>>;
+  readonly input_data: unknown;
+  readonly key_columns?: readonly string[];
+  readonly now?: number;
+  readonly type_rendering?: TypeRendering;
+  /** Names of the stored secrets: each `${NAME}` among them resolves to a placeholder. */
+  readonly secretNames: readonly string[];
+}
+
+export type DryRunResponse = { readonly job: string } & ReturnType<typeof dryRunView>;
+
+export async function runDryRunRequest(request: DryRunRequest): Promise<DryRunResponse> {
+  const { job, input_data, key_columns, now, type_rendering, secretNames } = request;
+  const compiled = compileRequestJob(job, redactedEnvironment(secretNames));
+  const typeRendering = type_rendering ?? 'sluice';
+  const events = dryRunEvents(input_data, compiled, {
+    ...(key_columns === undefined ? {} : { keyColumns: key_columns }),
+    typeRendering,
+  });
+  const result: DryRunResult = await dryRun(compiled, events, { now: now ?? 0, typeRendering });
+  return { job: compiled.name, ...dryRunView(result) };
+}

@@ -1,0 +1,16 @@
+// The tasks an expression worker can run, by name: each is a pure function of plain,
+// structured-clonable data. A new task (a trace rendering, job tests) is one entry here.
+
+import { runDryRunRequest, type DryRunRequest, type DryRunResponse } from './dry-run-request.ts';
+
+export interface ExpressionTasks {
+  readonly 'dry-run': (input: DryRunRequest) => Promise<DryRunResponse>;
+}
+
+export type TaskName = keyof ExpressionTasks;
+export type TaskInput<N extends TaskName> = Parameters<ExpressionTasks[N]>[0];
+export type TaskOutput<N extends TaskName> = Awaited<ReturnType<ExpressionTasks[N]>>;
+
+export const expressionTasks: ExpressionTasks = {
+  'dry-run': runDryRunRequest,
+};

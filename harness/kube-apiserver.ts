@@ -7,7 +7,7 @@
 // when the test failed.
 
 import { request } from 'node:https';
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { freePort } from '../common/free-port.ts';
 import { runCommand } from '../debezium-config/launch-run-command.ts';
@@ -30,6 +30,7 @@ export async function startKubeApiServer(opts: {
   readonly registry: ProcessRegistry;
 }): Promise<KubeApiServer> {
   const { dir, registry } = opts;
+  await mkdir(dir, { recursive: true, mode: 0o700 });
   const pki = await makePki(dir);
   const [etcdClient, etcdPeer, apiPort] = [await freePort(), await freePort(), await freePort()];
 

@@ -89,11 +89,11 @@ if [ ! -x "$ETCD_DIR/etcd" ]; then
   mirror="${mirror:-http://deb.debian.org/debian}"
   apt_dir="$(mktemp -d)"
   trap 'rm -rf "$apt_dir"' EXIT
-  mkdir -p "$apt_dir/lists/partial" "$apt_dir/cache/archives/partial" "$apt_dir/unpacked"
+  mkdir -p "$apt_dir/lists/partial" "$apt_dir/cache/archives/partial" "$apt_dir/unpacked" "$apt_dir/none"
   echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $mirror trixie main" >"$apt_dir/sources.list"
   apt_opts=(-o "Dir::Etc::SourceList=$apt_dir/sources.list" -o "Dir::Etc::SourceParts=$apt_dir/none"
     -o "Dir::State::Lists=$apt_dir/lists" -o "Dir::Cache=$apt_dir/cache"
-    -o "Dir::Etc::Preferences=$apt_dir/none" -o "Dir::Etc::PreferencesParts=$apt_dir/none"
+    -o "Dir::Etc::Preferences=$apt_dir/none/preferences" -o "Dir::Etc::PreferencesParts=$apt_dir/none"
     -o "APT::Sandbox::User=root" -o "Debug::NoLocking=1")
   apt-get "${apt_opts[@]}" -qq update
   (cd "$apt_dir" && apt-get "${apt_opts[@]}" -qq download etcd-server)

@@ -26,6 +26,8 @@ export interface OperatorSettings {
   readonly leaseMs: number;
   readonly tickMs: number;
   readonly minPauseMs: number;
+  /** More command-line options, e.g. `--debezium-metrics-port`. */
+  readonly extraArgs?: readonly string[];
 }
 
 export async function startOperator(
@@ -43,6 +45,7 @@ export async function startOperator(
       ...['--rdi', settings.rdiUrl, '--id', id, '--pipeline', settings.pipeline],
       ...['--lease-ms', String(settings.leaseMs), '--tick-ms', String(settings.tickMs)],
       ...['--work-dir', workDir, '--min-pause-ms', String(settings.minPauseMs)],
+      ...(settings.extraArgs ?? []),
     ],
     { detached: true, stdio: ['ignore', log.fd, log.fd], env: process.env },
   );

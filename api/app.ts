@@ -28,7 +28,6 @@ import { pipelineRoutes } from './routes/pipelines.ts';
 import { secretRoutes } from './routes/secrets.ts';
 import { sourceSchemaRoutes } from './routes/source-schemas.ts';
 import { traceRoutes } from './routes/trace.ts';
-import { registerUi } from './ui/ui-routes.ts';
 
 export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
   if (deps.token.secret.byteLength < 32)
@@ -39,6 +38,9 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
     bodyLimit: BODY_LIMITS.pipeline,
     serverFactory: limitedServerFactory({ ...DEFAULT_HTTP_LIMITS, ...deps.httpLimits }),
     frameworkErrors: frameworkErrorReply,
+    // Above every parameter's maxLength even percent-encoded (12 characters for one): a long
+    // parameter is a 400 naming it; only beyond this a 414.
+    maxParamLength: 8192,
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.setValidatorCompiler(TypeBoxValidatorCompiler);
   const routes = recordRouteMethods(app);
@@ -46,7 +48,6 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
   closeConnectionsWithUnreadBodies(app);
   installRequestLog(app, deps.logger, deps.clock);
   await registerOpenApi(app, deps.version);
-  await registerUi(app);
   await app.register(loginRoutes(deps));
   await app.register(infoRoutes(deps));
   await app.register(async (secured) => {

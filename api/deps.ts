@@ -33,6 +33,11 @@ export interface ApiDeps {
   readonly rights?: RightsResolver;
   /** Request timeouts of the HTTP server; DEFAULT_HTTP_LIMITS where absent. */
   readonly httpLimits?: Partial<HttpLimits>;
+  /**
+   * Longest wait of a trace; `timeout_ms` above it is cut to it (e.g. below a proxy's idle
+   * timeout). 120 s, the schema's maximum, when absent.
+   */
+  readonly maxTraceWaitMs?: number;
   /** Traces that may run at once (routes/trace.ts's default when absent). */
   readonly maxConcurrentTraces?: number;
   /** Reported by GET /api/v2/info. */

@@ -193,8 +193,8 @@ describe('source schemas', () => {
         'GET',
         '/api/v2/pipelines/default/source-schemas/nope',
         undefined,
-        400,
-        'REQUEST_INVALID',
+        404,
+        'SOURCE_NOT_FOUND',
         'params.source',
       ],
     ];

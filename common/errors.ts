@@ -41,6 +41,7 @@ export const errorCatalogue = {
   LOGIN_THROTTLED: { status: 429, retryable: true },
   ROUTE_NOT_FOUND: { status: 404, retryable: false },
   PIPELINE_NOT_FOUND: { status: 404, retryable: false },
+  SOURCE_NOT_FOUND: { status: 404, retryable: false },
   PIPELINE_EXISTS: { status: 409, retryable: false },
   PIPELINE_CONFLICT: { status: 409, retryable: false },
   JOB_INVALID: { status: 400, retryable: false },

@@ -16,7 +16,22 @@ export function installErrorHandler(
   logger: Logger,
   routes: RouteMethods,
 ): void {
+  const notFound = (request: FastifyRequest, reply: FastifyReply): FastifyReply => {
+    const path = request.url.split('?')[0] ?? '';
+    const allowed = routes.allowed(path);
+    if (allowed.length > 0) {
+      const body = make(
+        'METHOD_NOT_ALLOWED',
+        `${request.method} is not allowed on ${path}; allowed: ${allowed.join(', ')}.`,
+      );
+      return reply.status(405).header('allow', allowed.join(', ')).send(body);
+    }
+    return reply.status(404).send(make('ROUTE_NOT_FOUND', `No route ${request.method} ${path}.`));
+  };
   app.setErrorHandler((error: unknown, request: FastifyRequest, reply: FastifyReply) => {
+    // No route matched, and reading the body failed first (QUERY without a Content-Type):
+    // the answer is still about the route.
+    if (request.is404) return notFound(request, reply);
     const body = errorBody(error);
     const status = errorCatalogue[body.code as ErrorCode].status;
     if (status >= 500) {
@@ -32,18 +47,7 @@ export function installErrorHandler(
     }
     return reply.status(status).send(body);
   });
-  app.setNotFoundHandler((request, reply) => {
-    const path = request.url.split('?')[0] ?? '';
-    const allowed = routes.allowed(path);
-    if (allowed.length > 0) {
-      const body = make(
-        'METHOD_NOT_ALLOWED',
-        `${request.method} is not allowed on ${path}; allowed: ${allowed.join(', ')}.`,
-      );
-      return reply.status(405).header('allow', allowed.join(', ')).send(body);
-    }
-    return reply.status(404).send(make('ROUTE_NOT_FOUND', `No route ${request.method} ${path}.`));
-  });
+  app.setNotFoundHandler(notFound);
 }
 
 /**
@@ -72,7 +76,11 @@ export function errorBody(error: unknown): ErrorBody {
   if (isSluiceError(error)) return make(error.code, error.message, error.path);
   if (isFastifyError(error)) {
     if (error.validation !== undefined) {
-      const first = error.validation[0];
+      // The deepest error is the most specific: for a body of several shapes (a union) it
+      // names the field that fits none, not just the body.
+      const first = [...error.validation].sort(
+        (a, b) => b.instancePath.length - a.instancePath.length,
+      )[0];
       const path = fieldPath(error.validationContext, first?.instancePath ?? '');
       return make('REQUEST_INVALID', `${path}: ${first?.message ?? 'is invalid'}`, path);
     }

@@ -5,8 +5,31 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
 
+/**
+ * A route schema with `'x-body-optional': true` accepts no body at all (the route fills in the
+ * default); @fastify/swagger marks every body required, so the document is corrected here.
+ */
+export const OPTIONAL_BODY = { 'x-body-optional': true } as const;
+
+type Operation = { requestBody?: { required?: boolean }; 'x-body-optional'?: boolean };
+
+function markOptionalBodies(document: { paths?: Record<string, Record<string, unknown>> }): void {
+  for (const path of Object.values(document.paths ?? {})) {
+    for (const operation of Object.values(path) as Operation[]) {
+      if (operation['x-body-optional'] !== true) continue;
+      delete operation['x-body-optional'];
+      if (operation.requestBody !== undefined) operation.requestBody.required = false;
+    }
+  }
+}
+
 export async function registerOpenApi(app: FastifyInstance, version: string): Promise<void> {
   await app.register(swagger, {
+    transformObject: (documentObject) => {
+      const document = 'openapiObject' in documentObject ? documentObject.openapiObject : {};
+      markOptionalBodies(document as { paths?: Record<string, Record<string, unknown>> });
+      return document;
+    },
     openapi: {
       openapi: '3.1.0',
       info: {

@@ -2,7 +2,6 @@
 // change stream after the cause is fixed (something RDI cannot do).
 
 import type { FastifyPluginCallbackTypebox } from '@fastify/type-provider-typebox';
-import { SluiceError } from '../../common/errors.ts';
 import { bearerSecurity } from '../auth/require-token.ts';
 import type { ApiDeps } from '../deps.ts';
 import { BODY_LIMITS } from '../http/server-limits.ts';
@@ -97,12 +96,7 @@ export function dlqRoutes(deps: ApiDeps): FastifyPluginCallbackTypebox {
         },
       },
       async (request) => {
-        const { ids, all } = request.body;
-        if ((ids === undefined) === (all !== true)) {
-          throw new SluiceError('REQUEST_INVALID', 'Give either `ids` or `all: true`.', {
-            path: 'body.ids',
-          });
-        }
+        const { ids } = request.body;
         const stream = resolveTableStream(
           request.params.table,
           await streamsOf(request.params.name),

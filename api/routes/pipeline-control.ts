@@ -4,6 +4,7 @@
 import type { FastifyPluginCallbackTypebox } from '@fastify/type-provider-typebox';
 import { bearerSecurity } from '../auth/require-token.ts';
 import type { ApiDeps } from '../deps.ts';
+import { OPTIONAL_BODY } from '../http/openapi.ts';
 import { BODY_LIMITS } from '../http/server-limits.ts';
 import { PipelineParams } from '../schemas/common.ts';
 import { errorResponses } from '../schemas/error-body.ts';
@@ -56,6 +57,7 @@ export function pipelineControlRoutes(deps: ApiDeps): FastifyPluginCallbackTypeb
           tags: ['pipelines'],
           security: bearerSecurity,
           summary: 'Reset a pipeline: drop offsets, streams and checkpoints, then snapshot again',
+          ...OPTIONAL_BODY,
           params: PipelineParams,
           body: ResetBody,
           response: { 202: ControlResult, ...errorResponses },

@@ -51,7 +51,7 @@ export function sourceSchemaRoutes(deps: ApiDeps): FastifyPluginCallbackTypebox 
         if (config?.connection === undefined) {
           const known = Object.keys(checked.config.sources).join(', ');
           throw new SluiceError(
-            'REQUEST_INVALID',
+            'SOURCE_NOT_FOUND',
             `The pipeline has no source '${source}' with a connection.`,
             { path: 'params.source', hint: `its sources: ${known}` },
           );

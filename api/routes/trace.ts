@@ -21,6 +21,9 @@ import { readSecretValues } from '../store/secret-store.ts';
 import { captureEntries } from '../trace/capture-entries.ts';
 import { traceEntries } from '../trace/trace-entries.ts';
 
+/** Longest wait of a trace (`timeout_ms`'s maximum), unless the api is given a shorter one. */
+const MAX_WAIT_MS = 120_000;
+
 /** Traces that may run at once (each holds an RDI database connection for its whole wait). */
 export const DEFAULT_MAX_TRACES = 4;
 
@@ -69,7 +72,7 @@ export function traceRoutes(deps: ApiDeps): FastifyPluginCallbackTypebox {
     body: { count?: number; timeout_ms?: number },
   ): Promise<Static<typeof TraceResult>> {
     const count = body.count ?? 10;
-    const timeoutMs = body.timeout_ms ?? 10_000;
+    const timeoutMs = Math.min(body.timeout_ms ?? 10_000, deps.maxTraceWaitMs ?? MAX_WAIT_MS);
     const stored = await readPipeline(rdi, name);
     const secrets = await readSecretValues(rdi);
     const checked = checkPipelineConfig(stored.config, 'config.yaml', secrets);

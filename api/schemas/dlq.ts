@@ -60,14 +60,15 @@ export const DlqRecords = Type.Object({
   records: Type.Array(DlqRecord),
 });
 
+// Either the ids to replay or `all: true`, exactly one: the document says which bodies work.
 export const ReplayBody = Type.Object(
   {
     ids: Type.Optional(
       Type.Array(Type.String({ pattern: '^\\d+-\\d+$' }), { minItems: 1, maxItems: 1000 }),
     ),
-    all: Type.Optional(Type.Boolean({ description: 'Replay the oldest 1000 records.' })),
+    all: Type.Optional(Type.Literal(true, { description: 'Replay the oldest 1000 records.' })),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, minProperties: 1, maxProperties: 1 },
 );
 
 export const ReplayResult = Type.Object({

@@ -22,7 +22,8 @@ function request(expression: string, inputs = 1): DryRunRequest {
   };
 }
 
-describe('ExpressionPool', () => {
+// Starting a worker loads the job engine: seconds on a loaded machine, hence the timeout.
+describe('ExpressionPool', { timeout: 60_000 }, () => {
   it('runs a dry run in a worker and answers with its records', async () => {
     const workers = pool({ workers: 1 });
     const result = await workers.run('dry-run', request('id * 2', 2));
@@ -69,7 +70,8 @@ describe('ExpressionPool', () => {
   });
 
   it('refuses a task at once when every worker is busy and the queue is full', async () => {
-    const workers = pool({ workers: 1, queue: 1, deadlineMs: 3000 });
+    const workers = pool({ workers: 1, queue: 1, deadlineMs: 8000 });
+    await workers.run('dry-run', request('id')); // the worker is started and idle
     const loop = '($f := function($n) { $n < 0 ? 0 : $f($n + 1) }; $f(0))';
     const first = workers.run('dry-run', request(loop, 2));
     const second = workers.run('dry-run', request('id'));
@@ -81,5 +83,41 @@ describe('ExpressionPool', () => {
       details: [{ outcome: 'rejected' }, { outcome: 'rejected' }],
     });
     await expect(second).resolves.toMatchObject({ records: [{ id: 0, out: 0 }] });
+  });
+
+  it('renders a trace in a worker, and ends one whose stored job runs past the deadline', async () => {
+    const workers = pool({ workers: 1, deadlineMs: 1500 });
+    const value = (id: number) =>
+      JSON.stringify({
+        schema: null,
+        payload: {
+          op: 'c',
+          before: null,
+          after: { id },
+          source: { db: 'shop', schema: 'public', table: 't' },
+        },
+      });
+    const entries = Array.from({ length: 50 }, (_, i) => ({
+      stream: 'data:pg.public.t',
+      id: `${i + 1}-0`,
+      key: JSON.stringify({ schema: null, payload: { id: i + 1 } }),
+      value: value(i + 1),
+      fields: [],
+    }));
+    const trace = (expression: string) => ({
+      jobs: { t: request(expression).job as string },
+      secretNames: [],
+      defaults: { dataType: 'hash' as const, jsonUpdate: 'replace' as const },
+      entries,
+      defaultDataType: 'hash' as const,
+      now: 0,
+    });
+    const traced = await workers.run('trace', trace('id * 2'));
+    expect(traced).toHaveLength(50);
+    expect(traced[1]).toMatchObject({ job: 't', outcome: 'inserted', record: { id: 2, out: 4 } });
+    const loop = '($f := function($n) { $n < 0 ? 0 : $f($n + 1) }; $f(0))';
+    await expect(workers.run('trace', trace(loop))).rejects.toMatchObject({
+      code: 'JOB_LIMIT_EXCEEDED',
+    });
   });
 });

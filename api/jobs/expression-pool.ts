@@ -5,7 +5,7 @@
 
 import { Worker } from 'node:worker_threads';
 import { SluiceError } from '../../common/errors.ts';
-import type { ResultMessage, TaskMessage } from './expression-worker.ts';
+import { READY, type ResultMessage, type TaskMessage } from './worker-protocol.ts';
 import type { TaskInput, TaskName, TaskOutput } from './expression-tasks.ts';
 import { fromWorkerError } from './worker-errors.ts';
 
@@ -43,6 +43,8 @@ interface Running {
 export class ExpressionPool {
   readonly limits: ExpressionPoolLimits;
   readonly #idle: Worker[] = [];
+  /** Spawned workers still loading their modules: not counted against a task's deadline. */
+  readonly #starting = new Set<Worker>();
   readonly #running = new Map<Worker, Running>();
   readonly #queue: Pending[] = [];
   #nextId = 0;
@@ -72,7 +74,7 @@ export class ExpressionPool {
 
   /** Workers alive now (idle or busy): for tests and metrics. */
   get size(): number {
-    return this.#idle.length + this.#running.size;
+    return this.#starting.size + this.#idle.length + this.#running.size;
   }
 
   /** Ends every worker; waiting and running tasks are rejected. Idempotent. */
@@ -81,7 +83,8 @@ export class ExpressionPool {
     for (const pending of this.#queue.splice(0)) {
       pending.reject(new Error('the expression pool closed'));
     }
-    const workers = [...this.#idle.splice(0), ...this.#running.keys()];
+    const workers = [...this.#starting, ...this.#idle.splice(0), ...this.#running.keys()];
+    this.#starting.clear();
     for (const [worker, running] of this.#running) {
       this.#finish(worker, running);
       running.pending.reject(new Error('the expression pool closed'));
@@ -91,9 +94,14 @@ export class ExpressionPool {
 
   #dispatch(): void {
     while (this.#queue.length > 0) {
-      const worker =
-        this.#idle.pop() ?? (this.size < this.limits.workers ? this.#spawn() : undefined);
-      if (worker === undefined) return;
+      const worker = this.#idle.pop();
+      if (worker === undefined) {
+        // Tasks wait for a worker to start: a deadline starts when its task runs.
+        if (this.#starting.size < this.#queue.length && this.size < this.limits.workers) {
+          this.#spawn();
+        }
+        return;
+      }
       const pending = this.#queue.shift();
       if (pending === undefined) {
         this.#idle.push(worker);
@@ -107,7 +115,7 @@ export class ExpressionPool {
     }
   }
 
-  #spawn(): Worker {
+  #spawn(): void {
     const worker = new Worker(WORKER_URL, {
       resourceLimits: {
         maxOldGenerationSizeMb: this.limits.heapMb,
@@ -119,8 +127,10 @@ export class ExpressionPool {
     });
     // An idle worker must not keep the process alive; close() ends it explicitly.
     worker.unref();
-    worker.on('message', (result: ResultMessage) => {
-      this.#settle(worker, result);
+    this.#starting.add(worker);
+    worker.on('message', (result: ResultMessage | typeof READY) => {
+      if (result === READY) this.#ready(worker);
+      else this.#settle(worker, result);
     });
     worker.on('error', (error: Error & { code?: string }) => {
       this.#crashed(worker, error);
@@ -128,7 +138,12 @@ export class ExpressionPool {
     worker.on('exit', () => {
       this.#crashed(worker, new Error('the expression worker exited'));
     });
-    return worker;
+  }
+
+  #ready(worker: Worker): void {
+    if (!this.#starting.delete(worker)) return;
+    this.#idle.push(worker);
+    this.#dispatch();
   }
 
   #settle(worker: Worker, result: ResultMessage): void {
@@ -160,6 +175,11 @@ export class ExpressionPool {
     const running = this.#running.get(worker);
     const idle = this.#idle.indexOf(worker);
     if (idle !== -1) this.#idle.splice(idle, 1);
+    if (this.#starting.delete(worker)) {
+      // A worker that cannot even start: fail the waiting tasks rather than retry forever.
+      for (const pending of this.#queue.splice(0)) pending.reject(error);
+      return;
+    }
     if (running === undefined) return;
     this.#retire(worker, running);
     running.pending.reject(

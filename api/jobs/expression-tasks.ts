@@ -1,10 +1,13 @@
 // The tasks an expression worker can run, by name: each is a pure function of plain,
 // structured-clonable data. A new task (a trace rendering, job tests) is one entry here.
 
+import type { TracedEntry } from '../trace/trace-entries.ts';
 import { runDryRunRequest, type DryRunRequest, type DryRunResponse } from './dry-run-request.ts';
+import { renderTrace, type TraceRenderRequest } from './trace-request.ts';
 
 export interface ExpressionTasks {
   readonly 'dry-run': (input: DryRunRequest) => Promise<DryRunResponse>;
+  readonly trace: (input: TraceRenderRequest) => Promise<TracedEntry[]>;
 }
 
 export type TaskName = keyof ExpressionTasks;
@@ -13,4 +16,5 @@ export type TaskOutput<N extends TaskName> = Awaited<ReturnType<ExpressionTasks[
 
 export const expressionTasks: ExpressionTasks = {
   'dry-run': runDryRunRequest,
+  trace: renderTrace,
 };

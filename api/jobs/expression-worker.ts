@@ -3,18 +3,9 @@
 // its heap and its time, and terminates it on overrun.
 
 import { parentPort } from 'node:worker_threads';
-import { expressionTasks, type TaskName } from './expression-tasks.ts';
+import { expressionTasks } from './expression-tasks.ts';
 import { toWorkerError } from './worker-errors.ts';
-
-export interface TaskMessage {
-  readonly id: number;
-  readonly task: TaskName;
-  readonly input: unknown;
-}
-
-export type ResultMessage =
-  | { readonly id: number; readonly ok: true; readonly output: unknown }
-  | { readonly id: number; readonly ok: false; readonly error: ReturnType<typeof toWorkerError> };
+import { READY, type ResultMessage, type TaskMessage } from './worker-protocol.ts';
 
 const port = parentPort;
 if (port === null) throw new Error('expression-worker.ts runs only as a worker thread');
@@ -43,3 +34,6 @@ port.on('message', (message: TaskMessage) => {
     },
   );
 });
+
+// Every module is loaded: from now on a task's deadline measures only the task.
+port.postMessage(READY);

@@ -20,9 +20,42 @@ export function readableLogLine(line: string): string {
   return `${String(record.level)} ${logger ?? ''}: ${message}${exception}`;
 }
 
+/** `2026-12-04 17:12:55,707 ERROR [logger] (thread) message`: Quarkus' plain-text format. */
+const PLAIN_ERROR = /^\S+ \S+ ERROR \[[^\]]*\] \([^)]*\) (.*)$/;
+
+/** Debezium Server's last word: `Connector completed: success = 'false', message = '…', error = '…`. */
+const COMPLETED = "Connector completed: success = 'false', message = '";
+const ERROR_PART = "', error = '";
+
+function shorten(text: string): string {
+  return text.length > 500 ? `${text.slice(0, 500)}…` : text;
+}
+
+/** A plain-text ERROR line's message; Debezium's summary line gives its message and error. */
+function plainErrorMessage(line: string): string | undefined {
+  const message = PLAIN_ERROR.exec(line)?.[1]?.trim();
+  if (message === undefined) return undefined;
+  if (!message.startsWith(COMPLETED)) return message;
+  // The error part runs on over the next lines (a stack trace): only its first line is here.
+  const rest = message.slice(COMPLETED.length);
+  const split = rest.indexOf(ERROR_PART);
+  const summary = (split < 0 ? rest.replace(/'$/, '') : rest.slice(0, split)).trim();
+  const cause =
+    split < 0
+      ? ''
+      : rest
+          .slice(split + ERROR_PART.length)
+          .replace(/'$/, '')
+          .trim();
+  // "…: Failed to establish connection with the database: " says why only in its error part.
+  return summary.endsWith(':') && cause !== '' ? `${summary} ${cause}` : summary;
+}
+
 /** The message of the last ERROR record, completed by its exception's message. */
 export function lastErrorMessage(lines: readonly string[]): string | undefined {
   for (let i = lines.length - 1; i >= 0; i--) {
+    const plain = plainErrorMessage(lines[i] ?? '');
+    if (plain !== undefined) return shorten(plain);
     const record = parseRecord(lines[i] ?? '');
     if (record?.level !== 'ERROR') continue;
     const message = String(record.message).trim();

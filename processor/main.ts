@@ -19,6 +19,7 @@ import { createPipelineJob } from './jobs/pipeline-job.ts';
 import { jobNamer } from './job-names.ts';
 import { connectPipelineTargets } from './pipeline-targets.ts';
 import { jsonLogger, leveledLogger, systemClock } from './ports.ts';
+import { configNotices } from '../pipeline/config-notices.ts';
 import { checkRdiDatabase } from './rdi-database-check.ts';
 import { settingsFromConfig } from './settings-from-config.ts';
 
@@ -65,6 +66,8 @@ async function main(): Promise<number> {
   }
   const config = await loadPipelineConfig(values.config, process.env);
   const log = leveledLogger(logger, config.processors.logging.level);
+  // RDI keys the pipeline sets that Sluice accepts without effect (docs/config.md).
+  for (const notice of configNotices(config)) log.warn(notice.message);
   // Jobs live beside config.yaml in jobs/*.yaml, as in an RDI pipeline folder.
   const defaults = {
     dataType: config.processors.target_data_type,

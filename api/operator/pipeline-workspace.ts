@@ -16,7 +16,7 @@ import {
 import { readSecretValues } from '../store/secret-store.ts';
 import { readPipeline } from '../store/pipeline-store.ts';
 import { freePort } from '../../common/free-port.ts';
-import { isJobName } from '../schemas/common.ts';
+import { isJobName, isPipelineName } from '../schemas/common.ts';
 
 export interface CaptureSource {
   readonly name: string;
@@ -48,6 +48,15 @@ export async function preparePipeline(opts: {
   const config = parsePipelineConfig(stored.config, 'config.yaml', secrets);
   const source = captureSource(config);
   // Checked before anything is created, so a refused name leaves no half-made folder behind.
+  if (!isPipelineName(opts.name)) {
+    throw new SluiceError(
+      'REQUEST_INVALID',
+      `The pipeline name ${JSON.stringify(opts.name)} is not allowed.`,
+      {
+        hint: 'pipeline names use letters, digits, _ and - (at most 64)',
+      },
+    );
+  }
   for (const job of Object.keys(stored.jobs)) jobFile(opts.parentDir, job);
   const httpPort = await freePort();
 

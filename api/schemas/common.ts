@@ -2,10 +2,17 @@
 
 import { Type } from '@sinclair/typebox';
 
+const PIPELINE_NAME_PATTERN = '^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$';
+
 export const PipelineName = Type.String({
-  pattern: '^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$',
+  pattern: PIPELINE_NAME_PATTERN,
   description: 'Pipeline name (letters, digits, _ and -; RDI uses `default`).',
 });
+
+/** Whether `name` may name a pipeline (it becomes part of the operator's folder name). */
+export function isPipelineName(name: string): boolean {
+  return new RegExp(PIPELINE_NAME_PATTERN).test(name);
+}
 
 export const PipelineParams = Type.Object({ name: PipelineName }, { additionalProperties: false });
 

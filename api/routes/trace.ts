@@ -10,6 +10,7 @@ import { bearerSecurity } from '../auth/require-token.ts';
 import type { ApiDeps } from '../deps.ts';
 import { BODY_LIMITS } from '../http/server-limits.ts';
 import { ProblemsError, problemOf } from '../http/problems-error.ts';
+import { ExpressionPool } from '../jobs/expression-pool.ts';
 import { compilePipelineJobs, outputDefaultsOf } from '../jobs/pipeline-jobs.ts';
 import { redactedEnvironment } from '../jobs/redacted-env.ts';
 import { PipelineParams } from '../schemas/common.ts';
@@ -19,7 +20,6 @@ import { pipelineStreams, sourceNames } from '../status/pipeline-streams.ts';
 import { readPipeline } from '../store/pipeline-store.ts';
 import { readSecretValues } from '../store/secret-store.ts';
 import { captureEntries } from '../trace/capture-entries.ts';
-import { traceEntries } from '../trace/trace-entries.ts';
 
 /** Longest wait of a trace (`timeout_ms`'s maximum), unless the api is given a shorter one. */
 const MAX_WAIT_MS = 120_000;
@@ -31,7 +31,10 @@ export function traceRoutes(deps: ApiDeps): FastifyPluginCallbackTypebox {
   const { rdi } = deps;
   const maxTraces = deps.maxConcurrentTraces ?? DEFAULT_MAX_TRACES;
   let running = 0;
+  // Rendering runs the stored jobs' expressions: in a worker, with a deadline and a heap cap.
+  const pool = new ExpressionPool({ workers: 1 });
   return (app, _options, done) => {
+    app.addHook('onClose', () => pool.close());
     app.post(
       '/api/v2/pipelines/:name/trace',
       {
@@ -45,7 +48,13 @@ export function traceRoutes(deps: ApiDeps): FastifyPluginCallbackTypebox {
             'acknowledged or written. Waits until `count` entries arrived or `timeout_ms` passed.',
           params: PipelineParams,
           body: TraceBody,
-          response: { 200: TraceResult, ...errorResponses, 429: ErrorBody },
+          response: {
+            200: TraceResult,
+            ...errorResponses,
+            422: ErrorBody,
+            429: ErrorBody,
+            504: ErrorBody,
+          },
         },
       },
       async (request) => {
@@ -103,8 +112,11 @@ export function traceRoutes(deps: ApiDeps): FastifyPluginCallbackTypebox {
     } finally {
       reader.disconnect();
     }
-    const traced = await traceEntries(entries, {
-      jobs: compiled.jobs,
+    const traced = await pool.run('trace', {
+      jobs: stored.jobs,
+      secretNames: Object.keys(secrets),
+      defaults: outputDefaultsOf(processors),
+      entries,
       defaultDataType: processors.target_data_type,
       typeRendering: processors.type_rendering,
       now: deps.clock.now(),

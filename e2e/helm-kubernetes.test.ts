@@ -397,6 +397,18 @@ describe("the operator's Kubernetes runtime", () => {
       { timeoutMs: 60_000 },
     );
 
+    // Scaled down behind its back (a deposed leader's late kill, a person): started again.
+    const scaledBefore = launchOf(await deployment(processor));
+    await kube.kubectl(['-n', NS, 'scale', 'deployment', processor, '--replicas=0']);
+    await waitFor(
+      'the processor to be started again',
+      async () => {
+        const d = await deployment(processor);
+        return d?.spec.replicas === 1 && launchOf(d) !== scaledBefore;
+      },
+      { timeoutMs: 60_000 },
+    );
+
     // A new revision: new files, new pods.
     const processorBefore = launchOf(await deployment(processor));
     await savePipeline(

@@ -28,6 +28,7 @@ import { PROCESSOR_NODE_FLAGS } from '../../processor/node-flags.ts';
 import type { Clock, Logger } from '../../processor/ports.ts';
 import type { CollectorStart, ComponentRuntime, ProcessorStart } from './component-runtime.ts';
 import {
+  LABEL_LAUNCH,
   PIPELINE_DIR,
   podSelector,
   workloadManifests,
@@ -234,6 +235,22 @@ export class KubernetesRuntime implements ComponentRuntime {
       launchPods: podSelector(settings, pipeline, component, launch),
       readyTimeoutMs,
       core: this.#core,
+      launch,
+      readDeployment: async () => {
+        try {
+          return await this.#objects.read({
+            apiVersion: 'apps/v1',
+            kind: 'Deployment',
+            metadata: {
+              name: workloadName(settings, pipeline, component),
+              namespace: settings.namespace,
+            },
+          });
+        } catch (error) {
+          if (error instanceof ApiException && error.code === 404) return undefined;
+          throw error;
+        }
+      },
       scaleToZero: () =>
         this.#objects.patch(
           {
@@ -297,6 +314,9 @@ interface WorkloadHandleOptions {
   readonly launchPods: string;
   readonly readyTimeoutMs: number | undefined;
   readonly core: CoreV1Api;
+  readonly launch: string;
+  /** The workload's Deployment; undefined when it is gone. */
+  readonly readDeployment: () => Promise<KubernetesObject | undefined>;
   readonly scaleToZero: () => Promise<unknown>;
   readonly clock: Clock;
   readonly logger: Logger;
@@ -345,6 +365,17 @@ class WorkloadHandle implements ChildHandle {
   async #watch(): Promise<void> {
     const { clock, logger, pollMs, readyTimeoutMs, name } = this.#opts;
     while (!this.#abort.signal.aborted) {
+      const elsewhere = await this.#changedElsewhere();
+      if (elsewhere !== undefined && this.#ending === undefined) {
+        // Deleted, scaled down or launched again by someone else (a deposed leader's late
+        // kill, a person): this launch is over; the operator starts it again after the backoff.
+        logger.warn(`${name}: ${elsewhere}; it will be started again.`);
+        this.#abort.abort();
+        this.#readyWith(new SluiceError('PROCESS_FAILED', `${name}: ${elsewhere}`));
+        this.#ending = Promise.resolve({ code: null, signal: null });
+        this.#endWith({ code: null, signal: null });
+        return;
+      }
       const pods = await this.#pods(this.#opts.launchPods);
       if (pods !== undefined && this.#ending === undefined) {
         const failure = podsFailure(pods);
@@ -369,6 +400,26 @@ class WorkloadHandle implements ChildHandle {
       }
       await sleep(pollMs, undefined, { signal: this.#abort.signal }).catch(() => undefined);
     }
+  }
+
+  /** Why the Deployment is no longer this launch's, or undefined while it is (or unreadable). */
+  async #changedElsewhere(): Promise<string | undefined> {
+    let deployment: KubernetesObject | undefined;
+    try {
+      deployment = await this.#opts.readDeployment();
+    } catch {
+      return undefined; // the API is unreachable: #pods logs it
+    }
+    if (deployment === undefined) return 'its Deployment was deleted';
+    const spec = (
+      deployment as {
+        spec?: { replicas?: number; template?: { metadata?: { labels?: Record<string, string> } } };
+      }
+    ).spec;
+    if (spec?.replicas === 0) return 'its Deployment was scaled to zero';
+    if (spec?.template?.metadata?.labels?.[LABEL_LAUNCH] !== this.#opts.launch)
+      return 'its Deployment was launched again elsewhere';
+    return undefined;
   }
 
   /** The pods matching `selector`; undefined while the API cannot be read (logged once). */

@@ -45,7 +45,13 @@ async function readRole(rdi: Redis, username: string): Promise<Role | undefined>
   const multi = rdi.multi();
   multi.call('ACL', 'GETUSER', username);
   for (const [, command] of CHECKS) multi.call('ACL', 'DRYRUN', username, ...command);
-  const replies = await multi.exec();
+  let replies: [Error | null, unknown][] | null;
+  try {
+    replies = await multi.exec();
+  } catch (error) {
+    // A command the api's own user may not run aborts the whole transaction (EXECABORT).
+    throw unavailable(error);
+  }
   if (replies === null) throw unavailable(new Error('the ACL check was discarded'));
   const [userReply, ...dryRunReplies] = replies;
   // A user who no longer exists also fails the DRYRUNs: GETUSER alone decides that case.

@@ -8,7 +8,9 @@ import type { YamlPath } from '../../pipeline/yaml-document.ts';
 import type { CompiledExpression, EvaluationLimits } from './expression.ts';
 import { ExpressionSyntaxError } from './expression.ts';
 import { compileJmespath } from './jmespath-expression.ts';
+import jsonata from 'jsonata';
 import { compileJsonata } from './jsonata-expression.ts';
+import { checkJsonataCalls } from './jsonata-check.ts';
 import { compileSql } from './sql-expression.ts';
 import { readSqlExpression } from './sql-tokens.ts';
 import type { CacheSettings } from './expression-cache.ts';
@@ -48,9 +50,11 @@ function compileLanguage(
   const location = site.job.locate(path, 'value');
   try {
     if (language === 'sql') return compileSql(source, site.limits);
-    return language === 'jmespath'
-      ? compileJmespath(source, site.limits)
-      : compileJsonata(source, site.limits);
+    if (language === 'jmespath') return compileJmespath(source, site.limits);
+    const compiled = compileJsonata(source, site.limits);
+    // Parsed once more (deploy time only) for the calls it makes.
+    checkJsonataCalls(jsonata(source).ast());
+    return compiled;
   } catch (error) {
     if (!(error instanceof ExpressionSyntaxError)) throw error;
     const at = error.position === undefined ? '' : ` (at character ${error.position})`;

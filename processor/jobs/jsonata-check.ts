@@ -3,7 +3,7 @@
 // (`$f := function…`, a lambda parameter, a focus or index variable). A call of anything else
 // is refused at deploy instead of rejecting every record with "not a function".
 
-import jsonata from 'jsonata';
+import type jsonata from 'jsonata';
 import { ExpressionSyntaxError } from './expression.ts';
 
 /** JSONata 2's built-in functions, and the ones Sluice binds for every evaluation. */

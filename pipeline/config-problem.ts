@@ -1,7 +1,7 @@
 // A problem found in a pipeline file, before it is given a file:line:column: the common shape
 // of schema errors, semantic rule violations and missing secrets.
 
-import type { ErrorCode } from '../common/errors.ts';
+import { SluiceError, type ErrorCode, type SourceLocation } from '../common/errors.ts';
 import type { MissingReference } from './env-references.ts';
 import type { YamlPath } from './yaml-document.ts';
 
@@ -52,6 +52,16 @@ export function firstProblems<T>(items: readonly T[]): { shown: readonly T[]; om
   };
 }
 
-export function omittedProblemsMessage(omitted: number, file: string): string {
+/** The last problem of a capped list: how many problems of `file` were not listed. */
+export class OmittedProblems extends SluiceError {
+  readonly omitted: number;
+
+  constructor(code: ErrorCode, omitted: number, file: string, location?: SourceLocation) {
+    super(code, omittedProblemsMessage(omitted, file), location === undefined ? {} : { location });
+    this.omitted = omitted;
+  }
+}
+
+function omittedProblemsMessage(omitted: number, file: string): string {
   return `${omitted} more problem(s) in ${file} are not listed (only the first ${MAX_REPORTED_PROBLEMS} are); fix these and check again`;
 }

@@ -10,7 +10,7 @@ import {
   dottedPath,
   firstProblems,
   missingSecretProblems,
-  omittedProblemsMessage,
+  OmittedProblems,
   type ConfigProblem,
 } from './config-problem.ts';
 import { configRuleProblems } from './config-rules.ts';
@@ -53,11 +53,7 @@ function reportedErrors(problems: readonly LocatedProblem[], file: string): Slui
   const errors = shown.map((located) => toError(located));
   const last = shown.at(-1);
   if (omitted > 0 && last !== undefined) {
-    errors.push(
-      new SluiceError(last.problem.code, omittedProblemsMessage(omitted, file), {
-        location: last.location,
-      }),
-    );
+    errors.push(new OmittedProblems(last.problem.code, omitted, file, last.location));
   }
   return errors;
 }

@@ -11,7 +11,7 @@ import {
   dottedPath,
   firstProblems,
   missingSecretProblems,
-  omittedProblemsMessage,
+  OmittedProblems,
   type ConfigProblem,
 } from './config-problem.ts';
 import { deepFreeze, type DeepReadonly } from './deep-freeze.ts';
@@ -88,10 +88,7 @@ export function parseJobFile(
   const errors = shown.map((p) => toError(p.problem, p.location));
   const last = shown.at(-1);
   if (omitted > 0 && last !== undefined) {
-    const message = omittedProblemsMessage(omitted, file);
-    errors.push(
-      toError({ code: last.problem.code, path: [], part: 'key', message }, last.location),
-    );
+    errors.push(new OmittedProblems(last.problem.code, omitted, file, last.location));
   }
   const [head] = errors;
   if (head !== undefined) {

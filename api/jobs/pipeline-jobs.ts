@@ -2,8 +2,9 @@
 // job loader (schema, rules) and the compiler (expressions), then one
 // job per table. Collects every problem instead of stopping at the first. Pure.
 
-import { isSluiceError, SluiceError } from '../../common/errors.ts';
-import { firstProblems, omittedProblemsMessage } from '../../pipeline/config-problem.ts';
+import type { SluiceError } from '../../common/errors.ts';
+import { isSluiceError } from '../../common/errors.ts';
+import { MAX_REPORTED_PROBLEMS, OmittedProblems } from '../../pipeline/config-problem.ts';
 import type { Environment } from '../../pipeline/env-references.ts';
 import type { ProcessorsConfig } from '../../pipeline/load-config.ts';
 import { checkOneJobPerTable, parseJobFile, type JobDefinition } from '../../pipeline/load-jobs.ts';
@@ -54,13 +55,18 @@ export function compilePipelineJobs(
   return { jobs, problems: capped(problems) };
 }
 
-/** The first problems over all jobs, and one counting the rest (each file is capped too). */
+/**
+ * The first problems over all jobs, and one counting the rest. Each file's list is capped
+ * already (ending with its own count, which stays when it fits).
+ */
 function capped(problems: readonly SluiceError[]): readonly SluiceError[] {
-  const { shown, omitted } = firstProblems(problems);
+  if (problems.length <= MAX_REPORTED_PROBLEMS + 1) return problems;
+  const listed = problems.filter((p) => !(p instanceof OmittedProblems));
+  const shown = listed.slice(0, MAX_REPORTED_PROBLEMS);
+  const total = problems.reduce((n, p) => n + (p instanceof OmittedProblems ? p.omitted : 1), 0);
   const last = shown.at(-1);
-  if (omitted === 0 || last === undefined) return shown;
-  const message = omittedProblemsMessage(omitted, 'the jobs');
-  return [...shown, new SluiceError(last.code, message)];
+  if (last === undefined) return problems;
+  return [...shown, new OmittedProblems(last.code, total - shown.length, 'the jobs')];
 }
 
 /** One job text, loaded and compiled; `problems` lists every problem found when it fails. */

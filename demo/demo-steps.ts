@@ -118,6 +118,9 @@ export function printInstructions(opts: {
       'changes now stream (CDC).',
   );
   print(`
+  ${bold('Web UI')}    ${stack.apiUrl}/   log in as ${RDI_USER}, password ${stack.rdiPassword}
+            pipeline editor, job dry run, live status, dead letters, trace
+
   In another terminal, from ${REPO}:
     ${cli.exportLine}
     scripts/sluice status --live       phase, snapshot and per-table counts, refreshed

@@ -1,8 +1,10 @@
 // Serves the web UI (the files `npm run build:ui` writes to ui/dist) at `/` on the API's own
 // origin, with a strict Content-Security-Policy: scripts, styles and connections only from
-// this origin, no inline code, no framing. The UI keeps its token in memory and sends it as a
+// this origin, no inline code, no framing. The one exception is the <style> element the code
+// editor (CodeMirror) writes its theme into: it carries a nonce that is new in every page. The UI keeps its token in memory and sends it as a
 // Bearer header like every other client, so no cookie (and no CSRF surface) is involved.
 
+import { randomBytes } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { extname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,6 +12,14 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 
 /** Where `npm run build:ui` writes the UI. */
 export const UI_DIST_DIR = fileURLToPath(new URL('../../ui/dist', import.meta.url));
+
+/** The policy of a page whose editor styles carry `nonce`. */
+export function uiContentSecurityPolicy(nonce: string): string {
+  return UI_CONTENT_SECURITY_POLICY.replace(
+    "style-src 'self'",
+    `style-src 'self' 'nonce-${nonce}'`,
+  );
+}
 
 export const UI_CONTENT_SECURITY_POLICY = [
   "default-src 'none'",
@@ -66,9 +76,12 @@ async function readUiFiles(dir: string): Promise<Map<string, UiFile>> {
   return files;
 }
 
-function securityHeaders(reply: FastifyReply): FastifyReply {
+function securityHeaders(
+  reply: FastifyReply,
+  policy: string = UI_CONTENT_SECURITY_POLICY,
+): FastifyReply {
   return reply
-    .header('content-security-policy', UI_CONTENT_SECURITY_POLICY)
+    .header('content-security-policy', policy)
     .header('x-content-type-options', 'nosniff')
     .header('x-frame-options', 'DENY')
     .header('referrer-policy', 'no-referrer')
@@ -86,11 +99,20 @@ export async function registerUi(app: FastifyInstance, options: UiOptions = {}):
   const files = await readUiFiles(options.dir ?? UI_DIST_DIR);
   const index = files.get('/index.html');
   const hidden = { schema: { hide: true } };
+  const indexHtml = index?.body.toString('utf8');
   app.get('/', hidden, async (_request, reply) => {
-    securityHeaders(reply).header('cache-control', 'no-store');
-    if (index === undefined)
+    if (indexHtml === undefined) {
+      securityHeaders(reply).header('cache-control', 'no-store');
       return reply.code(503).type('text/html; charset=utf-8').send(NOT_BUILT);
-    return reply.type(index.type).send(index.body);
+    }
+    const nonce = randomBytes(18).toString('base64');
+    securityHeaders(reply, uiContentSecurityPolicy(nonce)).header('cache-control', 'no-store');
+    // The UI hands the nonce to CodeMirror (EditorView.cspNonce) from this meta element.
+    const html = indexHtml.replace(
+      '</head>',
+      `<meta name="sluice-style-nonce" content="${nonce}" />\n  </head>`,
+    );
+    return reply.type('text/html; charset=utf-8').send(html);
   });
   const favicon = files.get('/favicon.svg');
   if (favicon !== undefined) {

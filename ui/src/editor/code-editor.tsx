@@ -22,7 +22,7 @@ import {
   keymap,
   lineNumbers,
 } from '@codemirror/view';
-import { useEffect, useRef } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef } from 'preact/hooks';
 import type { FileProblem } from './local-validation.ts';
 import { CONFIG_SCHEMA, JOB_SCHEMA, schemaCompletion } from './schema-completion.ts';
 import { kindOf } from '../workspace.ts';
@@ -37,10 +37,16 @@ export interface CodeEditorProps {
   readonly jump?: { readonly line: number; readonly column: number; readonly seq: number };
 }
 
+/** The nonce the API put in the page for the editor's <style> element (see api/ui). */
+const STYLE_NONCE =
+  document.querySelector('meta[name="sluice-style-nonce"]')?.getAttribute('content') ?? undefined;
+const NONCE = STYLE_NONCE === undefined ? [] : [EditorView.cspNonce.of(STYLE_NONCE)];
+
 function extensionsFor(path: string, props: { current: CodeEditorProps }) {
   const kind = kindOf(path);
   const schema = kind === 'config' ? CONFIG_SCHEMA : kind === 'job' ? JOB_SCHEMA : undefined;
   return [
+    NONCE,
     lineNumbers(),
     highlightActiveLineGutter(),
     highlightActiveLine(),
@@ -94,7 +100,10 @@ export function CodeEditor(props: CodeEditorProps) {
 
   useEffect(() => {
     if (host.current === null) return;
-    const editor = new EditorView({ parent: host.current });
+    const editor = new EditorView({
+      parent: host.current,
+      state: EditorState.create({ extensions: NONCE }),
+    });
     view.current = editor;
     return () => {
       editor.destroy();
@@ -102,8 +111,10 @@ export function CodeEditor(props: CodeEditorProps) {
     };
   }, []);
 
-  // Show the file: its kept state, or a new one when the text changed outside the editor.
-  useEffect(() => {
+  // Show the file: its kept state, or a new one when the text changed outside the editor. A
+  // layout effect runs in the same task as the render that read the text, so no keystroke can
+  // come between them and make the text look changed from outside.
+  useLayoutEffect(() => {
     const editor = view.current;
     if (editor === undefined) return;
     // The editor's own typing comes back as a new text: nothing to show.

@@ -21,6 +21,7 @@ import { CodeEditor } from '../editor/code-editor.tsx';
 import { checkFile, targetsOf, type FileProblem } from '../editor/local-validation.ts';
 import { unzipFolder, zipFolder } from '../editor/pipeline-zip.ts';
 import { SecretsPanel, useSecretNames } from '../editor/secrets-panel.tsx';
+import { newJob, newJobTest } from '../editor/new-files.ts';
 import { loadPipeline } from '../pipeline-loader.ts';
 import { CONFIG_FILE, kindOf, useWorkspace, type Workspace } from '../workspace.ts';
 
@@ -50,10 +51,6 @@ function apiProblemsOf(error: ApiFailure): ProblemMap {
   }
   return map;
 }
-
-const NEW_JOB = (name: string): string =>
-  `source:\n  table: ${name}\ntransform: []\noutput:\n  - uses: redis.write\n    with:\n      data_type: hash\n`;
-const NEW_TEST = `tests:\n  - name: first\n    input:\n      id: 1\n    output: []\n`;
 
 export function EditorView({ client, pipeline, workspace, onPipelineChange }: Props) {
   useWorkspace(workspace);
@@ -224,7 +221,7 @@ export function EditorView({ client, pipeline, workspace, onPipelineChange }: Pr
       return;
     }
     const path = test ? `jobs/${name}.test.yaml` : `jobs/${name}.yaml`;
-    if (workspace.text(path) === undefined) workspace.set(path, test ? NEW_TEST : NEW_JOB(name));
+    if (workspace.text(path) === undefined) workspace.set(path, test ? newJobTest() : newJob(name));
     setSelected(path);
     setNewFile('');
   };

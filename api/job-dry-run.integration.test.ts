@@ -227,6 +227,23 @@ describe('job dry-run limits', () => {
     });
   });
 
+  it('answers 400 naming the file for an alias bomb and a flood of keys, with capped problems', async () => {
+    const anchored = ['x-base: &b', ...Array.from({ length: 300 }, (_, i) => `  k${i}: v`)];
+    const reused = Array.from({ length: 98 }, (_, i) => `x-u${i}: *b`);
+    const bomb = await dryRun({ job: [...anchored, ...reused, JOB].join('\n'), input_data: {} });
+    expect(bomb.statusCode).toBe(400);
+    expect(bomb.json()).toMatchObject({
+      code: 'JOB_INVALID',
+      problems: [{ code: 'CONFIG_YAML_LIMIT', file: 'job.yaml', line: 302 }],
+    });
+    const flood = Array.from({ length: 5000 }, (_, i) => `x_${i}: 1`);
+    const many = await dryRun({ job: [JOB, ...flood].join('\n'), input_data: {} });
+    expect(many.statusCode).toBe(400);
+    const problems = many.json<{ problems: { message: string }[] }>().problems;
+    expect(problems).toHaveLength(101);
+    expect(problems[100]?.message).toContain('4900 more problem(s) in job.yaml');
+  });
+
   it('keeps answering other requests while a slow dry run runs in its worker', async () => {
     // Each input loops until JSONata's per-expression limit (1 s): three seconds in all,
     // which in the api's own thread would hold every other request back.

@@ -371,9 +371,8 @@ class WorkloadHandle implements ChildHandle {
         // kill, a person): this launch is over; the operator starts it again after the backoff.
         logger.warn(`${name}: ${elsewhere}; it will be started again.`);
         this.#abort.abort();
-        this.#readyWith(new SluiceError('PROCESS_FAILED', `${name}: ${elsewhere}`));
         this.#ending = Promise.resolve({ code: null, signal: null });
-        this.#endWith({ code: null, signal: null });
+        this.#settle({ code: null, signal: null }, `${name}: ${elsewhere}`);
         return;
       }
       const pods = await this.#pods(this.#opts.launchPods);
@@ -474,12 +473,20 @@ class WorkloadHandle implements ChildHandle {
       } catch (error) {
         logger.warn(`${name}: could not scale it to zero.`, { error: String(error) });
       }
-      this.#readyWith(new SluiceError('PROCESS_FAILED', `${name} ended before it was Ready`));
-      this.#endWith(exit);
+      this.#settle(exit, `${name} ended before it was Ready`);
       return exit;
     })();
     this.#ending = ending;
     return ending;
+  }
+
+  /**
+   * Exit first, then a pending `ready` fails: the supervisor reports the exit (e.g. "exited
+   * with code 137"), not the readiness failure that merely follows from it.
+   */
+  #settle(exit: ChildExit, notReady: string): void {
+    this.#endWith(exit);
+    this.#readyWith(new SluiceError('PROCESS_FAILED', notReady));
   }
 
   async #deletePods(pods: readonly V1Pod[]): Promise<void> {

@@ -3,9 +3,18 @@
 // credentials only to the servers the stored pipeline already uses.
 import { createServer, type Server } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { connectionTester } from './net/test-connections.ts';
 import { useApiFixture } from './testing/api-fixture.ts';
 
-const api = useApiFixture();
+/** Every host a connection test was asked to reach. */
+const triedHosts: string[] = [];
+const realTester = connectionTester(2_000);
+const api = useApiFixture({
+  testConnections: (spec) => {
+    triedHosts.push(spec.host);
+    return realTester(spec);
+  },
+});
 const CANARY_HOST = 'canary-host-7f3a9.invalid';
 const CANARY_PASSWORD = 'canary-password-5be21';
 
@@ -75,6 +84,11 @@ function leaked(): string[] {
 describe('secrets are write-only', () => {
   it('never quotes a secret used as a host in a dry run, introspection or the log', async () => {
     const text = config('${DB_HOST}', '${DB_HOST}', 6379);
+    // Deployed first: a host that holds a secret is tried only where the stored pipeline goes.
+    expect(
+      (await api.call({ method: 'PUT', url: '/api/v2/pipelines/p', payload: { config: text } }))
+        .statusCode,
+    ).toBe(200);
     const dryRun = await api.call({
       method: 'PUT',
       url: '/api/v2/pipelines/p?dry_run=true',
@@ -82,17 +96,26 @@ describe('secrets are write-only', () => {
     });
     expect(dryRun.statusCode).toBe(502);
     expect(dryRun.json()).toMatchObject({ code: 'CONNECTION_FAILED' });
-
-    expect(
-      (await api.call({ method: 'PUT', url: '/api/v2/pipelines/p', payload: { config: text } }))
-        .statusCode,
-    ).toBe(200);
     const introspected = await api.call({
       method: 'GET',
       url: '/api/v2/pipelines/p/source-schemas/pg',
     });
     expect(introspected.statusCode).toBe(502);
     expect(leaked()).toEqual([]);
+  });
+
+  it('does not look up a host that holds a secret unless the stored pipeline uses it', async () => {
+    triedHosts.length = 0;
+    // The lookup itself would carry the secret to the name's DNS servers.
+    const text = config('${TARGET_PW}.attacker.invalid', '127.0.0.1', fakePort);
+    const response = await api.call({
+      method: 'POST',
+      url: '/api/v2/pipelines?dry_run=true',
+      payload: { name: 'fresh', config: text },
+    });
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toMatchObject({ connections_tested: ['targets.target.connection'] });
+    expect(triedHosts.filter((host) => host.includes(CANARY_PASSWORD))).toEqual([]);
   });
 
   it('reports a failing expression the same whatever the length of the secret in it', async () => {

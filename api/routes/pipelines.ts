@@ -77,7 +77,7 @@ export function pipelineRoutes(deps: ApiDeps): FastifyPluginCallbackTypebox {
     dryRun: boolean,
   ): Promise<string[]> {
     const secrets = await readSecretValues(rdi);
-    await validatePipeline(definition, {
+    const tested = await validatePipeline(definition, {
       secrets,
       ...(dryRun
         ? {
@@ -86,9 +86,7 @@ export function pipelineRoutes(deps: ApiDeps): FastifyPluginCallbackTypebox {
           }
         : {}),
     });
-    if (!dryRun) return [];
-    const checked = checkPipelineConfig(definition.config, 'config.yaml', secrets);
-    return checked.ok ? connectionSpecs(checked.config).map((spec) => spec.path) : [];
+    return tested;
   }
 
   return (app, _options, done) => {

@@ -87,7 +87,10 @@ export const PipelineList = Type.Object({ pipelines: Type.Array(PipelineSummary)
 export const DryRunResult = Type.Object({
   valid: Type.Literal(true),
   dry_run: Type.Literal(true),
-  connections_tested: Type.Array(Type.String()),
+  connections_tested: Type.Array(Type.String(), {
+    description:
+      'Paths of the connections tried. A connection whose host holds a stored secret is tried only when the stored pipeline already has it.',
+  }),
 });
 
 export const ControlResult = Type.Object({

@@ -64,8 +64,8 @@ LABEL org.opencontainers.image.title="sluice-collector" \
       org.opencontainers.image.licenses="Apache-2.0" \
       org.opencontainers.image.documentation="docs/deploy.md" \
       io.debezium.server.version="${DEBEZIUM_VERSION}"
-RUN groupadd --system --gid 10001 sluice \
- && useradd --system --uid 10001 --gid sluice --home-dir /home/sluice --create-home \
+RUN groupadd --gid 10001 sluice \
+ && useradd --uid 10001 --gid sluice --home-dir /home/sluice --create-home \
       --shell /usr/sbin/nologin sluice \
  && install -d -o sluice -g sluice -m 0750 /var/lib/sluice
 COPY --from=debezium /opt/debezium-server-dist /opt/debezium-server

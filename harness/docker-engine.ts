@@ -3,7 +3,7 @@
 // of machine needs (no iptables, no forwarding, no default bridge, cgroupfs, ulimits it can
 // grant). The image store may live in a cache folder so that layers survive between runs; every
 // container, network and volume is removed before and after use. Stopped by pid, even on failure.
-import { mkdir, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   runCommand,
@@ -95,6 +95,14 @@ export async function startDockerEngine(opts: DockerEngineOptions): Promise<Dock
   const docker = (args: readonly string[], runOpts: RunCommandOptions = {}) =>
     runCommand(dockerPath, args, { env, ...runOpts });
 
+  // Registered first, so it runs last: dockerd leaves the network namespace it made for itself
+  // (exec/netns/default) mounted, and the folders could not be removed.
+  registry.add({
+    name: 'docker engine mounts',
+    pid: undefined,
+    stop: () => unmountUnder([runDir, dataRoot]),
+    kill: () => unmountUnder([runDir, dataRoot]),
+  });
   await startServerProcess({
     registry,
     spawn: {
@@ -178,4 +186,24 @@ export async function startDockerEngine(opts: DockerEngineOptions): Promise<Dock
   // even have restarted them (restart policies). None may survive into this run.
   await removeAll();
   return { host, env, dockerPath, docker, dockerRaw, leftovers, removeAll };
+}
+
+/** Unmounts every mount point inside the given folders, deepest first. */
+async function unmountUnder(folders: readonly string[]): Promise<void> {
+  const mountInfo = await readFile('/proc/self/mountinfo', 'utf8');
+  const points = mountInfo
+    .split('\n')
+    .map((line) => line.split(' ')[4] ?? '')
+    // mountinfo escapes spaces and the like as octal (\040).
+    .map((point) =>
+      point.replace(/\\([0-7]{3})/g, (_, octal: string) => String.fromCharCode(parseInt(octal, 8))),
+    )
+    .filter((point) => folders.some((folder) => point.startsWith(`${folder}/`)))
+    .sort((a, b) => b.length - a.length);
+  const failures: string[] = [];
+  for (const point of points) {
+    const result = await runCommandRaw('umount', [point]);
+    if (result.code !== 0) failures.push(`${point}: ${result.stderr.trim()}`);
+  }
+  if (failures.length > 0) throw new Error(`could not unmount:\n${failures.join('\n')}`);
 }

@@ -90,8 +90,15 @@ debian_base() {
 # server_image <tag> <dockerfile> <base>: a docker/<server>.Dockerfile built on a local base.
 server_image() {
   local tag="$1" dockerfile="$2" base="$3" hash
-  hash="$(cat <(echo "$RECIPE $base") "$root/$dockerfile" \
-    "$root"/docker/"$(basename "$dockerfile" .Dockerfile)"-*.sh 2>/dev/null | sha256sum | cut -c1-16)"
+  local inputs=("$root/$dockerfile")
+  # The Dockerfile and the scripts it copies (docker/<server>-*.sh), if any.
+  for file in "$root"/docker/"$(basename "$dockerfile" .Dockerfile)"-*.sh; do
+    [[ -e "$file" ]] && inputs+=("$file")
+  done
+  hash="$( (
+    echo "$RECIPE $base"
+    cat "${inputs[@]}"
+  ) | sha256sum | cut -c1-16)"
   if current "$tag" "$hash"; then return 0; fi
   log "building $tag from $dockerfile"
   DOCKER_BUILDKIT=0 "$docker" build --quiet --network host \

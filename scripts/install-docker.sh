@@ -4,7 +4,9 @@
 #   - dockerd, containerd, the docker CLI and tini from Debian trixie's .debs, unpacked (never
 #     installed: `apt-get install -t trixie docker.io` would upgrade libc6 and ~50 packages), with
 #     the trixie suite added to apt at a low pin so nothing else is taken from it;
-#   - runc and mmdebstrap from the machine's own release;
+#   - runc, iptables and mmdebstrap from the machine's own release (dockerd runs with
+#     --iptables=false, yet sets up the embedded DNS of user-defined networks with iptables inside
+#     each container's own network namespace: without it, service names do not resolve);
 #   - docker compose v5.6.0 built from its Go module (go install refuses it: its go.mod has
 #     exclude directives), as the CLI plugin.
 # Everything lands in ${SLUICE_CACHE:-$HOME/.cache/sluice}/docker-<version>/, keyed by version.
@@ -23,15 +25,20 @@ marker="$dest/.sluice-installed"
 
 log() { printf 'install-docker: %s\n' "$*" >&2; }
 
-host_ready() { command -v runc >/dev/null 2>&1 || [[ -x /usr/sbin/runc ]]; }
+host_ready() {
+  local program
+  for program in runc iptables mmdebstrap; do
+    command -v "$program" >/dev/null 2>&1 || [[ -x "/usr/sbin/$program" ]] || return 1
+  done
+}
 
-if [[ -f "$marker" ]] && host_ready && command -v mmdebstrap >/dev/null 2>&1; then
+if [[ -f "$marker" ]] && host_ready; then
   echo "$dest"
   exit 0
 fi
 
 if [[ "$(id -u)" != 0 ]]; then
-  log "run as root (it adds an apt suite and installs runc and mmdebstrap)"
+  log "run as root (it adds an apt suite and installs runc, iptables and mmdebstrap)"
   exit 1
 fi
 
@@ -64,10 +71,11 @@ ensure_trixie_suite() {
   apt-get update -qq
 }
 
-if ! host_ready || ! command -v mmdebstrap >/dev/null 2>&1; then
-  log "installing runc and mmdebstrap"
+if ! host_ready; then
+  log "installing runc, iptables and mmdebstrap"
   apt-get update -qq
-  apt-get install -y -qq -o DPkg::Lock::Timeout=600 --no-install-recommends runc mmdebstrap >/dev/null
+  apt-get install -y -qq -o DPkg::Lock::Timeout=600 --no-install-recommends \
+    runc iptables mmdebstrap >/dev/null
 fi
 
 if [[ -f "$marker" ]]; then

@@ -295,6 +295,12 @@ async function checkRuntime(
       problems.push(`${program} is missing: ${provider}`);
     }
   }
+  if (APP_DIR.split('/').includes('node_modules')) {
+    // Node.js strips TypeScript types only outside node_modules: the services could not start.
+    problems.push(
+      `run it from a Sluice release folder (e.g. /opt/sluice/cli/main.ts), not from the npm package in ${APP_DIR}`,
+    );
+  }
   const major = Number(process.versions.node.split('.')[0]);
   if (major < 24)
     problems.push(

@@ -12,6 +12,11 @@ export const ITEMS_COLUMNS = ['id', 'v', 'n'] as const;
 export interface SqlWorkload {
   /** Changes committed so far. */
   readonly changes: number;
+  /**
+   * Change records those changes make Debezium emit: one per insert, update and delete, two
+   * for a primary-key change (delete + create). Exact when ids 1…initialRows all exist.
+   */
+  readonly records: number;
   /** Resolves once at least `count` changes are committed (or the workload failed). */
   reached(count: number): Promise<void>;
   /** Stops after the transaction under way; resolves with the changes committed. */
@@ -47,6 +52,8 @@ export function startSqlWorkload(
   const ids = Array.from({ length: opts.initialRows }, (_, i) => i + 1);
   let nextId = opts.firstNewId ?? opts.initialRows + 1;
   let changes = 0;
+  let records = 0;
+  let pending = 0;
   const state = { stopping: false };
   let failure: unknown;
   const waiters: { count: number; resolve: () => void; reject: (e: unknown) => void }[] = [];
@@ -68,13 +75,19 @@ export function startSqlWorkload(
     if (roll < 0.35 || ids.length < 10) {
       const id = nextId++;
       ids.push(id);
+      pending += 1;
       return `INSERT INTO ${table} VALUES (${id}, 'i${seq}', 0)`;
     }
     if (roll < 0.75) {
       const id = ids[Math.floor(random() * ids.length)] ?? 0;
+      pending += 1;
       return `UPDATE ${table} SET v = 'u${seq}', n = n + 1 WHERE id = ${id}`;
     }
-    if (roll < 0.93) return `DELETE FROM ${table} WHERE id = ${take()}`;
+    if (roll < 0.93) {
+      pending += 1;
+      return `DELETE FROM ${table} WHERE id = ${take()}`;
+    }
+    pending += 2;
     const from = take();
     const to = nextId++;
     ids.push(to);
@@ -84,9 +97,11 @@ export function startSqlWorkload(
   const running = (async () => {
     try {
       while (!state.stopping) {
+        pending = 0;
         const statements = Array.from({ length: perTransaction }, (_, i) => change(changes + i));
         await query(['BEGIN', ...statements, 'COMMIT'].join(';\n') + ';');
         changes += perTransaction;
+        records += pending;
         settle();
         await sleep(opts.pauseMs ?? 50);
       }
@@ -98,6 +113,9 @@ export function startSqlWorkload(
   return {
     get changes() {
       return changes;
+    },
+    get records() {
+      return records;
     },
     reached: (count) =>
       new Promise((resolve, reject) => {

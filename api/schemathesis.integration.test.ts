@@ -72,5 +72,6 @@ describe('schemathesis', () => {
       '/api/v2/source-schemas',
     ]);
     expect(result.code, result.output).toBe(0);
-  });
+    // About half a minute alone; room for a loaded CI machine (and a first install).
+  }, 600_000);
 });

@@ -71,6 +71,10 @@ export async function connectTarget(
       close: () => quitAll([probe]),
     };
   }
+  // One WAIT cannot cover the nodes of a cluster: said once, at start.
+  options.replicaWait?.onShortfall(
+    `wait_enabled has no effect on the target '${name}': it is a Redis Cluster`,
+  );
   const client = new Cluster([{ host, port }], {
     lazyConnect: true,
     // While the cluster is unreachable commands fail at once (and are retried by the loop).

@@ -2,7 +2,7 @@
 // last problem counting the rest: a flood of mistakes costs the caller a bounded answer.
 import { describe, expect, it } from 'vitest';
 import { MAX_REPORTED_PROBLEMS } from '../../pipeline/config-problem.ts';
-import { compilePipelineJobs } from './pipeline-jobs.ts';
+import { compilePipelineJobs, MAX_JOB_SEPARATORS } from './pipeline-jobs.ts';
 
 const jobWithUnknownKeys = (table: string, count: number): string =>
   [
@@ -27,5 +27,15 @@ describe('compilePipelineJobs problem caps', () => {
     const { problems } = compilePipelineJobs(texts, {});
     expect(problems).toHaveLength(MAX_REPORTED_PROBLEMS + 1);
     expect(problems.at(-1)?.message).toContain('80 more problem(s) in the jobs are not listed');
+  });
+
+  it('refuses job files that hold more lines in all than a pipeline may, before parsing any', () => {
+    const job = `source:\n  table: t\n${'# filler\n'.repeat(999)}`;
+    const texts = Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`j${i}`, job]));
+    const { jobs, problems } = compilePipelineJobs(texts, {});
+    expect(jobs).toEqual([]);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatchObject({ code: 'CONFIG_YAML_LIMIT', path: 'jobs' });
+    expect(problems[0]?.message).toContain(`the limit is ${MAX_JOB_SEPARATORS}`);
   });
 });

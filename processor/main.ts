@@ -86,7 +86,7 @@ async function main(): Promise<number> {
   await Promise.all([rdi.connect(), reader.connect()]);
   await checkRdiDatabase(rdi);
   const targets = await connectPipelineTargets(config, definitions, watchErrors, (message) => {
-    log.warn('A batch was acknowledged without a replica.', { reason: message });
+    log.warn(`Replica wait (processors.wait_enabled): ${message}`);
   });
   const needJson = connectionsNeedingJson(jobs);
   if (defaults.dataType === 'json') needJson.add('target');

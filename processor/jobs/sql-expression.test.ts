@@ -34,6 +34,13 @@ describe('SQL expressions', () => {
     ['NULL', {}, null],
     ["printf('%05d', n)", { n: 42 }, '00042'],
     ["iif(a = 1, 'one', 'other')", { a: 1 }, 'one'],
+    [
+      "after.name || '@' || after.address.city",
+      { after: { name: 'Ada', address: { city: 'Paris' } } },
+      'Ada@Paris',
+    ],
+    ['after.missing IS NULL', { after: { id: 1 } }, 1],
+    ['1.5 * 2', {}, 3],
   ])('%s', async (source, input, expected) => {
     expect(await sql(source, input)).toEqual(expected);
   });

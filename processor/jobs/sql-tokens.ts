@@ -1,7 +1,8 @@
 // Reads a `language: sql` expression the way SQLite's tokenizer would, just far enough to know
-// which names are record fields (they become columns of a one-row table), which literals mean
-// "now" (they become the injected time), and whether the text is one expression and nothing
-// more: no statements, subqueries or parameters, which is what keeps an evaluation bounded.
+// which names are record fields (they become columns of a one-row table; `a.b.c` becomes
+// json_extract(a, '$.b.c')), which literals mean "now" (they become the injected time), and
+// whether the text is one expression and nothing more: no statements, subqueries or
+// parameters, which is what keeps an evaluation bounded.
 
 import { ExpressionSyntaxError } from './expression.ts';
 
@@ -133,6 +134,16 @@ export function readSqlExpression(source: string): SqlExpressionText {
         refuse(`${upper} is not allowed: write one expression over the record's fields`, i);
       }
       const clockWord = CLOCK_KEYWORDS[upper];
+      // `after.address.city`: a path into a field holding an object (bound as JSON text), as
+      // with row_format full. No table exists, so a dotted name can mean nothing else.
+      const path = /^(?:\.[A-Za-z_][A-Za-z0-9_]*)+/.exec(source.slice(j))?.[0];
+      if (path !== undefined && previous !== '.' && !NOT_FIELDS.has(upper)) {
+        addColumn(columns, word);
+        text += `json_extract(${quoteName(word)}, '$${path}')`;
+        previous = 'name';
+        i = j + path.length;
+        continue;
+      }
       if (clockWord !== undefined) {
         text += '?';
         clock.push(clockWord);
@@ -158,6 +169,10 @@ export function readSqlExpression(source: string): SqlExpressionText {
     i += 1;
   }
   return { text, columns: [...columns.values()], clock };
+}
+
+function quoteName(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
 }
 
 function addColumn(columns: Map<string, string>, name: string): void {

@@ -40,13 +40,16 @@ beforeAll(async () => {
   redis = await startRedis({ dir: join(ctx.dir, 'redis'), registry: ctx.registry });
 });
 
-async function cli(args: readonly string[]): Promise<{ code: number; out: string; err: string }> {
+async function cli(
+  args: readonly string[],
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): Promise<{ code: number; out: string; err: string }> {
   let out = '';
   let err = '';
   const io: CliIo = {
     out: (text) => (out += text),
     err: (text) => (err += text),
-    env: process.env,
+    env,
     configDir: join(ctx.dir, 'cli-config'),
     cacheDir: join(ctx.dir, 'cli-cache'),
     interactive: false,
@@ -161,6 +164,31 @@ describe('sluice install on a VM', () => {
       units['sluice-api.service'].replace('ProtectSystem=strict', 'ProtectSystem=sometimes'),
     );
     expect(await verify(dir, ['broken.service'])).toMatch(/ProtectSystem|protect system/i);
+  });
+
+  it('names every missing piece before it changes anything', async () => {
+    const root = join(ctx.dir, 'empty-root');
+    await mkdir(root);
+    const refused = await cli([
+      'install',
+      '--root',
+      root,
+      '--rdi-url',
+      `redis://127.0.0.1:${await freePort()}`,
+    ]);
+    expect(refused.code).not.toBe(0);
+    expect(refused.err).toContain('Cannot install yet');
+    expect(refused.err).toContain(`${root}/etc/passwd is missing`);
+    expect(refused.err).toMatch(/the RDI database at 127\.0\.0\.1:\d+ does not answer/);
+    expect(await readdir(root)).toEqual([]);
+    const noUrl = await cli(['install', '--root', root], {
+      ...process.env,
+      SLUICE_RDI_URL: undefined,
+    });
+    expect(noUrl.err).toContain('the RDI database is not given');
+    const notInstalled = await cli(['uninstall', '--root', root]);
+    expect(notInstalled.code).not.toBe(0);
+    expect(notInstalled.err).toContain('install.json is missing');
   });
 
   it('installs into a throwaway root; the unit commands serve; uninstall removes exactly that', async () => {

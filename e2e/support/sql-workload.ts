@@ -19,6 +19,9 @@ export interface SqlWorkload {
   readonly records: number;
   /** Resolves once at least `count` changes are committed (or the workload failed). */
   reached(count: number): Promise<void>;
+  /** Pauses after the transaction under way; resolves once nothing is being committed. */
+  pause(): Promise<void>;
+  resume(): void;
   /** Stops after the transaction under way; resolves with the changes committed. */
   stop(): Promise<number>;
 }
@@ -54,7 +57,7 @@ export function startSqlWorkload(
   let changes = 0;
   let records = 0;
   let pending = 0;
-  const state = { stopping: false };
+  const state = { stopping: false, paused: false, idle: true };
   let failure: unknown;
   const waiters: { count: number; resolve: () => void; reject: (e: unknown) => void }[] = [];
   const settle = () => {
@@ -97,12 +100,19 @@ export function startSqlWorkload(
   const running = (async () => {
     try {
       while (!state.stopping) {
+        if (state.paused) {
+          state.idle = true;
+          await sleep(20);
+          continue;
+        }
+        state.idle = false;
         pending = 0;
         const statements = Array.from({ length: perTransaction }, (_, i) => change(changes + i));
         await query(['BEGIN', ...statements, 'COMMIT'].join(';\n') + ';');
         changes += perTransaction;
         records += pending;
         settle();
+        state.idle = true;
         await sleep(opts.pauseMs ?? 50);
       }
     } catch (error) {
@@ -122,6 +132,13 @@ export function startSqlWorkload(
         waiters.push({ count, resolve, reject });
         settle();
       }),
+    pause: async () => {
+      state.paused = true;
+      while (!state.idle) await sleep(10);
+    },
+    resume: () => {
+      state.paused = false;
+    },
     stop: async () => {
       state.stopping = true;
       await running;

@@ -369,7 +369,7 @@ const SecretProvider = Type.Object(
       {
         objects: Type.Array(
           Type.Object(
-            { objectName: Name('Name of the secret in the store.') },
+            { objectName: Type.Optional(Name('Name of the secret in the store.')) },
             { additionalProperties: true, description: 'One secret to fetch.' },
           ),
           { description: 'Secrets to fetch.' },

@@ -57,6 +57,21 @@ describe('regular expressions run in linear time', () => {
     expect(() => jobFromYaml(job('$contains(name, /(a)\\1/)'))).toThrow(/RE2/);
   });
 
+  it('bounds RE2 work too: program size at deploy, input × program at run time', async () => {
+    // RE2 takes input length × program size steps: 10 × {1000} on 20,000 characters took 13 s.
+    expect(() =>
+      compileJsonata(`$contains(s, /${'[a-z]{1000}'.repeat(10)}[0-9]/)`, DEFAULT_LIMITS),
+    ).toThrow(/too large: \d+ instructions, the limit is 5000/);
+    const wide = `/${'[a-z]{1000}'.repeat(4)}[0-9]/`;
+    await expect(jsonata(`$contains(s, ${wide})`, { s: 'a'.repeat(20_000) })).rejects.toMatchObject(
+      {
+        code: 'JOB_LIMIT_EXCEEDED',
+        message: expect.stringContaining('exceeds the limit of 20000000 steps') as string,
+      },
+    );
+    await expect(jsonata(`$contains(s, ${wide})`, { s: 'a'.repeat(1000) })).resolves.toBe(false);
+  });
+
   it('a JMESPath pattern RE2 cannot run rejects its record with a coded error', async () => {
     await expect(jmes("regex_replace(s, '(?=a)', 'x')", { s: 'a' })).rejects.toMatchObject({
       code: 'JOB_EXPRESSION_FAILED',

@@ -16,6 +16,14 @@ const FROM_JS_FLAGS: Readonly<Record<string, number>> = {
   s: RE2JS.DOTALL,
 };
 
+/**
+ * RE2 matches in time proportional to input length × program size (its instructions: `a{1000}`
+ * is 1,002), so both are bounded: a program over MAX_REGEX_PROGRAM is refused like bad syntax,
+ * and a match whose product passes MAX_REGEX_WORK (0.5–2 s measured) rejects the record.
+ */
+export const MAX_REGEX_PROGRAM = 5_000;
+export const MAX_REGEX_WORK = 20_000_000;
+
 // Compiled patterns by source and flags. Patterns come from job files (a few per job) and,
 // for JMESPath's regex_replace, from records: the cache is bounded so records cannot grow it.
 const MAX_CACHED = 512;
@@ -31,6 +39,11 @@ function compileCached(pattern: string, flags: number): RE2JS {
       const reason = error instanceof Error ? error.message : String(error);
       throw new RegexSyntaxError(
         `the regular expression /${pattern}/ is not supported: ${reason} (expressions use RE2 syntax: no lookaround or backreferences)`,
+      );
+    }
+    if (re.programSize() > MAX_REGEX_PROGRAM) {
+      throw new RegexSyntaxError(
+        `the regular expression /${pattern}/ is too large: ${re.programSize()} instructions, the limit is ${MAX_REGEX_PROGRAM} (a repeat count such as {1000} multiplies its part)`,
       );
     }
     if (cache.size >= MAX_CACHED) cache.clear();
@@ -70,6 +83,7 @@ export class LinearRegExp {
   }
 
   exec(input: string): RegExpExecArray | null {
+    checkWork(this.#re, input);
     const matcher = this.#re.matcher(input);
     if (this.lastIndex > input.length || !matcher.find(this.lastIndex)) {
       this.lastIndex = 0;
@@ -93,6 +107,7 @@ export function replaceAllLinear(
   replacement: string,
   maxChars: number,
 ): string {
+  checkWork(re, input);
   const parts = replacementParts(replacement);
   const matcher = re.matcher(input);
   let out = '';
@@ -136,4 +151,15 @@ function tooLong(maxChars: number): SluiceError {
     'JOB_LIMIT_EXCEEDED',
     `regex_replace would build more than ${maxChars} characters`,
   );
+}
+
+function checkWork(re: RE2JS, input: string): void {
+  const work = input.length * re.programSize();
+  if (work > MAX_REGEX_WORK) {
+    throw new SluiceError(
+      'JOB_LIMIT_EXCEEDED',
+      `matching a regular expression of ${re.programSize()} instructions against ${input.length} characters exceeds the limit of ${MAX_REGEX_WORK} steps`,
+      { hint: 'use a smaller pattern (fewer or smaller repeat counts) or a shorter input' },
+    );
+  }
 }

@@ -47,6 +47,8 @@ export interface ExporterSnapshot {
   /** The operator's children; empty when nothing reported. */
   readonly components: readonly ComponentSnapshot[];
   readonly snapshot: SnapshotProgress | undefined;
+  /** Codes of the status' `errors`; undefined when the operator reported no status. */
+  readonly errorCodes: readonly string[] | undefined;
   /** When the operator last wrote its status (ms since the epoch). */
   readonly statusUpdatedAt: number | undefined;
   /** The time of this read (ms since the epoch), for ages. */
@@ -86,6 +88,7 @@ export async function readSnapshot(source: SnapshotSource): Promise<ExporterSnap
     phase: status.phase ?? 'not_running',
     components: parseComponents(status.components),
     snapshot: parseSnapshot(status.snapshot),
+    errorCodes: status.errors === undefined ? undefined : parseErrorCodes(status.errors),
     statusUpdatedAt: status.updated_at === undefined ? undefined : Number(status.updated_at),
     readAt: source.clock.now(),
     backpressure,
@@ -130,6 +133,18 @@ function parseComponents(text: string | undefined): ComponentSnapshot[] {
     });
   }
   return components;
+}
+
+function parseErrorCodes(text: string): string[] {
+  const value = parseJson(text);
+  if (!Array.isArray(value)) return [];
+  return (value as unknown[]).flatMap((item) =>
+    typeof item === 'object' &&
+    item !== null &&
+    typeof (item as { code?: unknown }).code === 'string'
+      ? [(item as { code: string }).code]
+      : [],
+  );
 }
 
 function parseSnapshot(text: string | undefined): SnapshotProgress | undefined {

@@ -3,6 +3,7 @@
 // records it, and the processor's memory. Set from the same per-scrape snapshot as the RDI ones.
 
 import { Counter, Gauge, type Registry } from 'prom-client';
+import { SINK_MEMORY_STALL } from '../operator/sink-memory-stall.ts';
 import type { ExporterSnapshot } from './exporter-snapshot.ts';
 
 /** A processor memory report older than this is a processor that stopped reporting. */
@@ -89,6 +90,18 @@ export function registerSluiceMetrics(
       const snapshot = await read();
       if (snapshot?.statusUpdatedAt === undefined) return;
       this.set({ pipeline }, Math.max(0, (snapshot.readAt - snapshot.statusUpdatedAt) / 1000));
+    },
+  });
+  new Gauge({
+    name: 'sluice_collector_memory_stall',
+    help: "1 while Debezium's Redis sink holds changes back for lack of RDI database memory and the processor has nothing left to read (status error COLLECTOR_MEMORY_STALL), else 0.",
+    labelNames: ['pipeline'],
+    registers,
+    async collect() {
+      this.reset();
+      const codes = (await read())?.errorCodes;
+      if (codes === undefined) return;
+      this.set({ pipeline }, codes.includes(SINK_MEMORY_STALL) ? 1 : 0);
     },
   });
   const progress = {

@@ -3,6 +3,7 @@
 // do, carries the actions out and, while it leads, reports the status. Leadership runs on its
 // own timer (leadership.ts); losing it kills every child at once.
 
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Redis } from 'ioredis';
 import type { RdiDatabase } from '../../debezium-config/render-properties.ts';
@@ -19,6 +20,7 @@ import { PipelineChildren } from './pipeline-children.ts';
 import { PipelineLoader } from './pipeline-loader.ts';
 import { reconcile, type Action, type ReconcileInput, type ReconcilePolicy } from './reconcile.ts';
 import { resetGeneration } from './reset-generation.ts';
+import { SinkMemoryWatch } from './sink-memory-watch.ts';
 import { statusErrors } from './status-errors.ts';
 import { readResetDone, writeStatus } from './status-report.ts';
 import { TermUsers } from './term-credentials.ts';
@@ -57,6 +59,7 @@ export class Operator {
   readonly #loader: PipelineLoader;
   readonly #pause: BackpressurePause;
   readonly #capture = new CaptureProgress();
+  readonly #sinkMemory: SinkMemoryWatch;
   readonly #abort = new AbortController();
   /** The runtime's leftovers of a deleted pipeline are gone (until it is deployed again). */
   #deletedRemoved = false;
@@ -78,6 +81,7 @@ export class Operator {
       clock,
       logger,
     });
+    this.#sinkMemory = new SinkMemoryWatch({ rdi, clock, logger });
     this.#pause = new BackpressurePause({ rdi, clock, logger, staleMs: opts.backpressureStaleMs });
     this.#leadership = new Leadership({
       lease: new LeaderLease(rdi, opts.id, opts.leaseMs),
@@ -134,6 +138,7 @@ export class Operator {
   #killChildren(): void {
     this.#pause.forget();
     this.#capture.forget();
+    this.#sinkMemory.forget();
     this.#children.kill();
   }
 
@@ -185,6 +190,15 @@ export class Operator {
     await this.#capture.observe(children.collector.state === 'running', children.metricsUrl);
     const pipeline = this.#loader.prepared;
     if (pipeline !== undefined) await children.restartProcessorForOrphans(pipeline);
+    await this.#sinkMemory.observe({
+      collectorRunning: children.collector.state === 'running',
+      pipeline,
+      // The local runtime's collector log (launch-collector.ts); Kubernetes: the rule alone.
+      logFile:
+        this.#opts.runtime.kind === 'local' && pipeline !== undefined
+          ? join(pipeline.dir, 'debezium', 'debezium.log')
+          : undefined,
+    });
     await this.#termUsers.refresh(term.epoch);
     if (this.#leadership.term === undefined) return;
     const paused = this.#pause.paused;
@@ -209,6 +223,7 @@ export class Operator {
           message: child.report().message,
         })),
         paused,
+        others: [this.#sinkMemory.error],
       }),
       snapshot: snapshotReport(this.#capture.progress, this.#capture.reachedCdc),
       operator: this.#opts.id,

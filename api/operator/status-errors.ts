@@ -17,6 +17,8 @@ export function statusErrors(input: {
   readonly configError: StatusError | undefined;
   readonly children: readonly ChildErrorInput[];
   readonly paused: boolean;
+  /** Errors of other watchers (e.g. the sink's memory stall), reported last. */
+  readonly others?: readonly (StatusError | undefined)[];
 }): StatusError[] {
   const errors: StatusError[] = [];
   if (input.configError !== undefined) errors.push(input.configError);
@@ -35,5 +37,6 @@ export function statusErrors(input: {
       remediation: 'nothing to do unless it lasts; check the target and the processor',
     });
   }
+  for (const other of input.others ?? []) if (other !== undefined) errors.push(other);
   return errors;
 }

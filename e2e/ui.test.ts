@@ -201,21 +201,24 @@ describe('web UI', () => {
     await problems.getByText('jobs/customers.yaml:5:1').waitFor();
     await expect.poll(() => problems.textContent()).toMatch(/unknown key 'transfrom'/);
     await page.locator('.cm-lintRange-error').first().waitFor();
+    await screenshot('editor-error');
+    await expectAccessible();
     // Completion from the job schema: at the top level, `tra` offers `transform`.
     await page.keyboard.press('Control+End');
     await page.keyboard.type('\ntra');
-    await page.locator('.cm-tooltip-autocomplete').getByText('transform').waitFor();
+    await page
+      .locator('.cm-tooltip-autocomplete .cm-completionLabel')
+      .getByText('transform', { exact: true })
+      .waitFor();
     await page.keyboard.press('Escape');
-    await screenshot('editor-error');
-    await expectAccessible();
 
     await setEditorText(STRICT_JOB);
     await problems.getByText('Problems (0)').waitFor();
     await expect.poll(() => page.locator('.cm-lintRange-error').count()).toBe(0);
     // A secret set in the panel is listed by name; its value never comes back.
     const secrets = page.getByRole('complementary', { name: 'Secrets' });
-    await secrets.getByLabel('Name').fill('UI_TEST_TOKEN');
-    await secrets.getByLabel('Value').fill('not shown anywhere');
+    await secrets.getByLabel('Name', { exact: true }).fill('UI_TEST_TOKEN');
+    await secrets.getByLabel('Value', { exact: true }).fill('not shown anywhere');
     await secrets.getByRole('button', { name: 'Set secret' }).click();
     await secrets.getByText('Secret UI_TEST_TOKEN set.').waitFor();
     await secrets.getByRole('button', { name: 'Delete secret UI_TEST_TOKEN' }).waitFor();
@@ -259,7 +262,7 @@ describe('web UI', () => {
     await expect
       .poll(() => phase.textContent(), { timeout: 240_000, interval: 1000 })
       .toBe('Change streaming (CDC)');
-    await page.getByRole('cell', { name: 'shop.public.customers' }).waitFor();
+    await page.getByRole('rowheader', { name: 'shop.public.customers' }).waitFor();
     await screenshot('status');
     await expectAccessible();
   });
@@ -293,14 +296,25 @@ describe('web UI', () => {
       .click();
     await setEditorText(LENIENT_JOB);
     await deploy();
-    // The processor runs the new job once a new nameless customer comes through it.
-    await source(
-      "INSERT INTO customers (id, name, email, country) VALUES (900002, '', 'second@example.com', 'NL')",
-    );
+    // The operator restarts the processor with the new job: until then a nameless customer is
+    // still rejected. One more every few seconds, until one comes through named.
+    const probes: number[] = [];
     await waitFor(
       'the fixed job in the processor',
-      async () => (await targetRedis().hget('customers:id:900002', 'display_name')) === '(no name)',
-      { timeoutMs: 120_000, intervalMs: 500 },
+      async () => {
+        for (const id of probes) {
+          if ((await targetRedis().hget(`customers:id:${id}`, 'display_name')) === '(no name)') {
+            return true;
+          }
+        }
+        const id = 900100 + probes.length;
+        probes.push(id);
+        await source(
+          `INSERT INTO customers (id, name, email, country) VALUES (${id}, '', 'probe-${id}@example.com', 'NL')`,
+        );
+        return false;
+      },
+      { timeoutMs: 180_000, intervalMs: 3000 },
     );
     expect(await targetRedis().exists('customers:id:900001')).toBe(0);
 

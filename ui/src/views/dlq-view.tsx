@@ -23,6 +23,12 @@ function parsed(text: string): unknown {
   }
 }
 
+/** The `payload` of a Debezium JSON text (the row), or the whole text when it has none. */
+function payloadOf(text: string): unknown {
+  const value = parsed(text);
+  return typeof value === 'object' && value !== null && 'payload' in value ? value.payload : value;
+}
+
 function matches(record: ApiDlqRecord, filter: string): boolean {
   const needle = filter.trim().toLowerCase();
   if (needle === '') return true;
@@ -229,7 +235,7 @@ export function DlqView({ client, pipeline }: { client: ApiClient; pipeline: str
                     <td class="reason">{r.reason}</td>
                     <td>{r.job}</td>
                     <td>
-                      <code>{r.key}</code>
+                      <code>{JSON.stringify(payloadOf(r.key))}</code>
                     </td>
                     <td class="row">
                       <button
@@ -258,13 +264,17 @@ export function DlqView({ client, pipeline }: { client: ApiClient; pipeline: str
                         <div class="two">
                           <div>
                             <h3>Key</h3>
-                            <Json value={parsed(r.key)} />
+                            <Json value={payloadOf(r.key)} />
                           </div>
                           <div>
-                            <h3>Value</h3>
-                            <Json value={parsed(r.value)} />
+                            <h3>Value (payload)</h3>
+                            <Json value={payloadOf(r.value)} />
                           </div>
                         </div>
+                        <details>
+                          <summary>Key and value with their Debezium schemas</summary>
+                          <Json value={{ key: parsed(r.key), value: parsed(r.value) }} />
+                        </details>
                       </td>
                     </tr>
                   )}

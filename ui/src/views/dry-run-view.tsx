@@ -12,10 +12,20 @@ import type {
 } from '../../../api/schemas/api-types.ts';
 import { messageOf, pipelinePath, type ApiClient } from '../api-client.ts';
 import { loadPipeline } from '../pipeline-loader.ts';
-import { useWorkspace, type Workspace } from '../workspace.ts';
+import { CONFIG_FILE, useWorkspace, type Workspace } from '../workspace.ts';
 import { Commands, Json } from './redis-commands.tsx';
 
 const SAMPLE = '{\n  "id": 1,\n  "name": "Ada"\n}\n';
+
+/** processors.type_rendering of config.yaml, as `sluice dry-run` takes it from the folder. */
+function typeRenderingOf(config: string | undefined): 'rdi' | undefined {
+  try {
+    const parsed = parse(config ?? '') as { processors?: { type_rendering?: unknown } } | null;
+    return parsed?.processors?.type_rendering === 'rdi' ? 'rdi' : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 function inputsOf(value: unknown): unknown[] {
   return Array.isArray(value) ? value : [value];
@@ -52,11 +62,13 @@ export function DryRunView(props: { client: ApiClient; pipeline: string; workspa
     }
     setBusy(true);
     setMessage(undefined);
+    const rendering = typeRenderingOf(workspace.text(CONFIG_FILE));
     try {
       const inputs = inputsOf(parsed);
       const answer = await client.post<ApiJobDryRunResult>('/api/v2/pipelines/jobs/dry-run', {
         job: jobs[chosen] ?? '',
         input_data: parsed as ApiJobDryRunBody['input_data'],
+        ...(rendering === undefined ? {} : { type_rendering: rendering }),
       } satisfies ApiJobDryRunBody);
       setResult({ inputs, answer });
     } catch (error) {

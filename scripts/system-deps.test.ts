@@ -25,8 +25,9 @@ function manifestPrograms(): Map<string, string> {
 }
 
 const SPAWN_PATTERNS: readonly RegExp[] = [
-  // spawn('x'), execFile('x'), runCommand('x'), runCommandRaw('x'), run('x')
-  /\b(?:spawn|spawnSync|execFile|execFileSync|runCommand|runCommandRaw|run)\(\s*'([^'$`{}]+)'/g,
+  // spawn('x'), execFile('x'), runCommand('x'), runCommandRaw('x'), run('x'): plain calls only
+  // (pool.run('dry-run') is a method), and only a program-like word (not a YAML text).
+  /(?<![.\w])(?:spawn|spawnSync|execFile|execFileSync|runCommand|runCommandRaw|run)\(\s*'([\w./+-]+)'/g,
   // spawn options objects: { command: 'x' }
   /\bcommand:\s*'([^'$`{}]+)'/g,
   // a server binary joined to a bin folder: join(bin, 'x')

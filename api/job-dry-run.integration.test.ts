@@ -218,6 +218,16 @@ describe('job dry-run limits', () => {
     });
     expect(deepJob.statusCode).toBe(400);
     expect(deepJob.json()).toMatchObject({ code: 'JOB_INVALID', path: 'body.job' });
+    // Deep enough that handing it to a worker (a structured clone) would overflow the stack.
+    const doc = `${'{"a":'.repeat(100_000)}1${'}'.repeat(100_000)}`;
+    const deepest = await api.call({
+      method: 'POST',
+      url: '/api/v2/pipelines/jobs/dry-run',
+      headers: { 'content-type': 'application/json' },
+      payload: `{"job": ${JSON.stringify(JOB)}, "input_data": {"id": 1, "doc": ${doc}}}`,
+    });
+    expect(deepest.statusCode).toBe(400);
+    expect(deepest.json()).toMatchObject({ code: 'REQUEST_INVALID', path: 'body.input_data' });
     const deepInput = await dryRun({ job: JOB, input_data: [{ id: 1, doc: nested(3000) }] });
     expect(deepInput.statusCode).toBe(400);
     expect(deepInput.json()).toMatchObject({

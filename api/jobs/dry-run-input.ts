@@ -23,19 +23,30 @@ type Json = Readonly<Record<string, unknown>>;
 /** Levels an input may add around a row: a Debezium value wraps it in {payload: {after: …}}. */
 const INPUT_WRAPPING = 3;
 
+/**
+ * Refuses an input nested deeper than a row may be (plus the envelope around it), naming it:
+ * checked iteratively before anything walks it, so 3,000 levels are a 400, not a stack overflow.
+ */
+export function checkInputDepth(input: unknown): void {
+  const items: unknown[] = Array.isArray(input) ? input : [input];
+  items.forEach((item, i) => {
+    if (pathDeeperThan(item, MAX_VALUE_DEPTH + INPUT_WRAPPING) === undefined) return;
+    const at = Array.isArray(input) ? `body.input_data.${i}` : 'body.input_data';
+    throw invalid(at, tooDeepText(MAX_VALUE_DEPTH));
+  });
+}
+
 /** The events of `input` (one item or a list), in order. */
 export function dryRunEvents(
   input: unknown,
   job: CompiledJob,
   options: InputOptions = {},
 ): ChangeEvent[] {
+  checkInputDepth(input);
   const items: unknown[] = Array.isArray(input) ? input : [input];
   return items.map((item, i) => {
     const at = Array.isArray(input) ? `body.input_data.${i}` : 'body.input_data';
     if (!isObject(item)) throw invalid(at, 'must be an object (a row or a change event)');
-    // Checked before any recursive walk: a 3,000-level input must be a 400, not a stack overflow.
-    const deep = pathDeeperThan(item, MAX_VALUE_DEPTH + INPUT_WRAPPING);
-    if (deep !== undefined) throw invalid(at, tooDeepText(MAX_VALUE_DEPTH));
     if ('payload' in item && 'schema' in item) return debeziumValue(item, at, job, options);
     if (typeof item.op === 'string' && ('after' in item || 'before' in item))
       return envelope(item, at, job, options);

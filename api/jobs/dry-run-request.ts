@@ -5,10 +5,10 @@
 import type { DryRunResult } from '../../processor/jobs/dry-run.ts';
 import { dryRun } from '../../processor/jobs/dry-run.ts';
 import type { TypeRendering } from '../../processor/type-rendering.ts';
-import { dryRunEvents } from './dry-run-input.ts';
+import { checkInputDepth, dryRunEvents } from './dry-run-input.ts';
 import { dryRunView } from './dry-run-view.ts';
 import { redactedEnvironment } from './redacted-env.ts';
-import { compileRequestJob } from './request-job.ts';
+import { checkJobDepth, compileRequestJob } from './request-job.ts';
 
 export interface DryRunRequest {
   readonly job: string | Readonly<Record<string, unknown>>;
@@ -21,6 +21,16 @@ export interface DryRunRequest {
 }
 
 export type DryRunResponse = { readonly job: string } & ReturnType<typeof dryRunView>;
+
+/**
+ * The request's own limits that need no job: the job object's and each input's nesting,
+ * checked iteratively. The route calls it before handing the request to a worker (cloning
+ * a deep value recurses too); the worker's run checks again, where the paths are reported.
+ */
+export function checkDryRunRequest(request: Pick<DryRunRequest, 'job' | 'input_data'>): void {
+  checkJobDepth(request.job);
+  checkInputDepth(request.input_data);
+}
 
 export async function runDryRunRequest(request: DryRunRequest): Promise<DryRunResponse> {
   const { job, input_data, key_columns, now, type_rendering, secretNames } = request;

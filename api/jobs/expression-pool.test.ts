@@ -69,6 +69,16 @@ describe('ExpressionPool', { timeout: 60_000 }, () => {
     await expect(workers.run('dry-run', request('id'))).resolves.toMatchObject({ job: 'job' });
   });
 
+  it('refuses an input too deep to be cloned for a worker, and carries on', async () => {
+    let deep: Record<string, unknown> = {};
+    for (let i = 0; i < 100_000; i++) deep = { a: deep };
+    const workers = pool({ workers: 1 });
+    await expect(
+      workers.run('dry-run', { ...request('id'), input_data: { id: 1, deep } }),
+    ).rejects.toMatchObject({ code: 'REQUEST_INVALID', status: 400 });
+    await expect(workers.run('dry-run', request('id'))).resolves.toMatchObject({ job: 'job' });
+  });
+
   it('refuses a task at once when every worker is busy and the queue is full', async () => {
     const workers = pool({ workers: 1, queue: 1, deadlineMs: 8000 });
     await workers.run('dry-run', request('id')); // the worker is started and idle

@@ -107,11 +107,18 @@ export class ExpressionPool {
         this.#idle.push(worker);
         return;
       }
+      try {
+        // Structured cloning recurses: an input nested deep enough overflows the stack here.
+        worker.postMessage(pending.message);
+      } catch (error) {
+        this.#idle.push(worker);
+        pending.reject(uncloneable(error));
+        continue;
+      }
       const timer = setTimeout(() => {
         this.#overrun(worker);
       }, this.limits.deadlineMs);
       this.#running.set(worker, { pending, timer });
-      worker.postMessage(pending.message);
     }
   }
 
@@ -207,4 +214,13 @@ export class ExpressionPool {
     clearTimeout(running.timer);
     this.#running.delete(worker);
   }
+}
+
+function uncloneable(error: unknown): SluiceError {
+  const reason = error instanceof Error ? error.message : String(error);
+  return new SluiceError(
+    'REQUEST_INVALID',
+    `the request cannot be handed to an expression worker (${reason}); is it nested too deep?`,
+    { cause: error },
+  );
 }

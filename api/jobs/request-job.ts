@@ -17,17 +17,7 @@ export function compileRequestJob(
   job: string | Readonly<Record<string, unknown>>,
   env: Environment,
 ): CompiledJob {
-  // A job object is rendered as YAML, a recursive walk: refuse one deeper than a job file may
-  // be first (the YAML loader's own limit), so that 800 levels are a 400, not a stack overflow.
-  if (typeof job !== 'string' && pathDeeperThan(job, YAML_LIMITS.maxDepth) !== undefined) {
-    const message = `the job nests mappings and lists more than ${YAML_LIMITS.maxDepth} levels deep`;
-    throw new ProblemsError(
-      'JOB_INVALID',
-      message,
-      [{ code: 'CONFIG_YAML_LIMIT', message, path: 'body.job' }],
-      'body.job',
-    );
-  }
+  checkJobDepth(job);
   const text = typeof job === 'string' ? job : stringify(job);
   const result = compileJobText(text, FILE, env);
   if ('job' in result) return result.job;
@@ -49,6 +39,17 @@ export function compileRequestJob(
       ? (first?.message ?? 'the job is invalid')
       : `${problems.length} problems in the job; the first: ${first?.message ?? ''}`;
   throw new ProblemsError('JOB_INVALID', summary, problems, first?.path ?? 'body.job');
+}
+
+/**
+ * A job object is rendered as YAML, a recursive walk: refuse one deeper than a job file may be
+ * (the YAML loader's own limit) first, so that 800 levels are a 400, not a stack overflow.
+ */
+export function checkJobDepth(job: string | Readonly<Record<string, unknown>>): void {
+  if (typeof job === 'string' || pathDeeperThan(job, YAML_LIMITS.maxDepth) === undefined) return;
+  const message = `the job nests mappings and lists more than ${YAML_LIMITS.maxDepth} levels deep`;
+  const problem = { code: 'CONFIG_YAML_LIMIT', message, path: 'body.job' };
+  throw new ProblemsError('JOB_INVALID', message, [problem], 'body.job');
 }
 
 function stripLocation(message: string): string {

@@ -5,6 +5,7 @@
 import type { FastifyPluginCallbackTypebox } from '@fastify/type-provider-typebox';
 import { bearerSecurity } from '../auth/require-token.ts';
 import type { ApiDeps } from '../deps.ts';
+import { checkDryRunRequest } from '../jobs/dry-run-request.ts';
 import { ExpressionPool, type ExpressionPoolLimits } from '../jobs/expression-pool.ts';
 import { ErrorBody, errorResponses } from '../schemas/error-body.ts';
 import { JobDryRunBody, JobDryRunResult } from '../schemas/jobs.ts';
@@ -37,6 +38,7 @@ export function jobDryRunRoutes(
           },
         },
         async (request) => {
+          checkDryRunRequest(request.body);
           const secretNames = await listSecretNames(deps.rdi);
           return pool.run('dry-run', { ...request.body, secretNames });
         },

@@ -124,10 +124,16 @@ describe.each(['postgresql', 'mariadb'] as const)('Debezium Server faults (%s)',
       await pipeline.debezium.kill();
       // The kill must land mid-snapshot, or this test would prove nothing.
       expect(written).toBeLessThan(ROWS);
-      const firstRun = await waitFor('the processor to apply the first rows', async () => {
-        const run = await target.hget(snapshotStateKey(stream), 'run');
-        return (await target.exists('big:id:1', 'big:id:4', 'big:id:100')) === 3 ? run : undefined;
-      });
+      const firstRun = await waitFor(
+        'the processor to apply the first rows',
+        async () => {
+          const run = await target.hget(snapshotStateKey(stream), 'run');
+          return (await target.exists('big:id:1', 'big:id:4', 'big:id:100')) === 3
+            ? run
+            : undefined;
+        },
+        { timeoutMs: 120_000 },
+      );
 
       // While Debezium is down: deletes of rows already in the target, one of a row not yet
       // copied, an update, an insert.

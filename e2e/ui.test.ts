@@ -319,7 +319,7 @@ describe('web UI', () => {
     expect(await targetRedis().exists('customers:id:900001')).toBe(0);
 
     await openScreen('Dead letters');
-    const poisoned = page.locator('table.dlq tbody tr').filter({ hasText: 'poison@example.com' });
+    const poisoned = page.locator('table.dlq tbody tr').filter({ hasText: '{"id":900001}' });
     await waitFor(
       'the record in the DLQ list',
       async () => {

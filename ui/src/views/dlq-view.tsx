@@ -237,24 +237,26 @@ export function DlqView({ client, pipeline }: { client: ApiClient; pipeline: str
                     <td>
                       <code>{JSON.stringify(payloadOf(r.key))}</code>
                     </td>
-                    <td class="row">
-                      <button
-                        type="button"
-                        aria-expanded={open === r.id}
-                        aria-label={`View original of record ${r.id}`}
-                        onClick={() => {
-                          setOpen(open === r.id ? undefined : r.id);
-                        }}
-                      >
-                        Original
-                      </button>
-                      <button
-                        type="button"
-                        aria-label={`Replay record ${r.id}`}
-                        onClick={() => void replay({ ids: [r.id] })}
-                      >
-                        Replay
-                      </button>
+                    <td>
+                      <div class="row">
+                        <button
+                          type="button"
+                          aria-expanded={open === r.id}
+                          aria-label={`View original of record ${r.id}`}
+                          onClick={() => {
+                            setOpen(open === r.id ? undefined : r.id);
+                          }}
+                        >
+                          Original
+                        </button>
+                        <button
+                          type="button"
+                          aria-label={`Replay record ${r.id}`}
+                          onClick={() => void replay({ ids: [r.id] })}
+                        >
+                          Replay
+                        </button>
+                      </div>
                     </td>
                   </tr>
                   {open === r.id && (

@@ -20,6 +20,7 @@ import { PipelineChildren } from './pipeline-children.ts';
 import { PipelineLoader } from './pipeline-loader.ts';
 import { reconcile, type Action, type ReconcileInput, type ReconcilePolicy } from './reconcile.ts';
 import { resetGeneration } from './reset-generation.ts';
+import { MaxMemoryCheck } from './maxmemory-check.ts';
 import { SinkMemoryWatch } from './sink-memory-watch.ts';
 import { statusErrors } from './status-errors.ts';
 import { readResetDone, writeStatus } from './status-report.ts';
@@ -60,6 +61,7 @@ export class Operator {
   readonly #pause: BackpressurePause;
   readonly #capture = new CaptureProgress();
   readonly #sinkMemory: SinkMemoryWatch;
+  readonly #maxMemory: MaxMemoryCheck;
   readonly #abort = new AbortController();
   /** The runtime's leftovers of a deleted pipeline are gone (until it is deployed again). */
   #deletedRemoved = false;
@@ -82,6 +84,7 @@ export class Operator {
       logger,
     });
     this.#sinkMemory = new SinkMemoryWatch({ rdi, clock, logger });
+    this.#maxMemory = new MaxMemoryCheck({ rdi, clock, logger });
     this.#pause = new BackpressurePause({ rdi, clock, logger, staleMs: opts.backpressureStaleMs });
     this.#leadership = new Leadership({
       lease: new LeaderLease(rdi, opts.id, opts.leaseMs),
@@ -190,6 +193,7 @@ export class Operator {
     await this.#capture.observe(children.collector.state === 'running', children.metricsUrl);
     const pipeline = this.#loader.prepared;
     if (pipeline !== undefined) await children.restartProcessorForOrphans(pipeline);
+    await this.#maxMemory.observe(pipeline);
     await this.#sinkMemory.observe({
       collectorRunning: children.collector.state === 'running',
       pipeline,
@@ -223,7 +227,7 @@ export class Operator {
           message: child.report().message,
         })),
         paused,
-        others: [this.#sinkMemory.error],
+        others: [this.#maxMemory.warning, this.#sinkMemory.error],
       }),
       snapshot: snapshotReport(this.#capture.progress, this.#capture.reachedCdc),
       operator: this.#opts.id,

@@ -93,7 +93,8 @@ export class SinkMemoryWatch {
     const { pipeline } = opts;
     const refusal = await this.#newRefusal(opts.logFile);
     if (!opts.collectorRunning || pipeline === undefined) {
-      this.#set(undefined, {});
+      // Nothing to say while no collector runs (stopped, paused, restarting).
+      this.#error = undefined;
       return;
     }
     const [info, positions] = await Promise.all([

@@ -12,6 +12,7 @@ import { rdiAuthenticator } from '../api/auth/rdi-authenticator.ts';
 import { readSnapshot } from '../api/exporter/exporter-snapshot.ts';
 import { registerRdiMetrics } from '../api/exporter/rdi-metrics.ts';
 import { connectionTester } from '../api/net/test-connections.ts';
+import { MAXMEMORY_TOO_SMALL } from '../api/operator/maxmemory-check.ts';
 import { SINK_MEMORY_STALL } from '../api/operator/sink-memory-stall.ts';
 import { setDesiredState } from '../api/store/control-store.ts';
 import { savePipeline } from '../api/store/pipeline-store.ts';
@@ -157,6 +158,22 @@ describe('a collector stalled by the sink memory threshold', () => {
     // 20 × 40 columns of text: entries of 10 KB or more need far more than 64 MB.
     expect(needed).toBeGreaterThan(250);
 
+    // The deploy's warning, from the table's columns before any entry existed.
+    const warning = await waitFor(
+      'the maxmemory warning',
+      async () => {
+        const found: { message: string; remediation?: string } | undefined = (
+          await readStatus(rdi, PIPELINE)
+        ).errors.find((e) => e.code === MAXMEMORY_TOO_SMALL);
+        if (found !== undefined) return found;
+        throw new Error('no warning yet');
+      },
+      { timeoutMs: 30_000, intervalMs: 500 },
+    );
+    expect(warning.message).toContain('too small for entries of public.wide_rows');
+    const warnedNeed = Number(/at least (\d+) MB/.exec(warning.remediation ?? '')?.[1]);
+    expect(warnedNeed).toBeGreaterThan(250);
+
     const text = await cliStatusText();
     expect(text).toContain(`! ${SINK_MEMORY_STALL}: Debezium's Redis sink is holding changes back`);
     expect(text).toContain("→ raise the RDI database's maxmemory to at least");
@@ -170,7 +187,7 @@ describe('a collector stalled by the sink memory threshold', () => {
     expect(warned[0]).toMatchObject({ maxMemory: 64 * 1024 ** 2 });
 
     // The remedy: the sink writes at its next retry, the rows reach the target, the error goes.
-    await rdi.config('SET', 'maxmemory', `${needed}mb`);
+    await rdi.config('SET', 'maxmemory', `${Math.max(needed, warnedNeed)}mb`);
     await waitFor(
       'every row in the target',
       async () => (await target.keys('wide_rows:*')).length === ROWS,
@@ -180,9 +197,11 @@ describe('a collector stalled by the sink memory threshold', () => {
       'row 7 column 39 '.padEnd(60, 'x'),
     );
     await waitFor(
-      'the stall to be cleared',
+      'the stall and the warning to be cleared',
       async () =>
-        !(await readStatus(rdi, PIPELINE)).errors.some((e) => e.code === SINK_MEMORY_STALL),
+        (await readStatus(rdi, PIPELINE)).errors.every(
+          (e) => e.code !== SINK_MEMORY_STALL && e.code !== MAXMEMORY_TOO_SMALL,
+        ),
       { timeoutMs: 60_000, intervalMs: 500 },
     );
     expect(await metricsText()).toContain(

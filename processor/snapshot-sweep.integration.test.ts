@@ -7,6 +7,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startRedis } from '../harness/redis.ts';
 import { useTestContext } from '../harness/test-context.ts';
 import { CHECKPOINT_KEY } from '../pipeline/redis-keys.ts';
+import { applyBatch } from './apply-batch.ts';
 import { createPipelineJob } from './jobs/pipeline-job.ts';
 import { processEntriesAsync } from './process-entries.ts';
 import { rowIndexKey } from './row-index.ts';
@@ -87,6 +88,7 @@ async function consume(
   const job = createPipelineJob([], { now: () => 0, uuid: () => 'u', onTruncate });
   const processed = await processEntriesAsync(entries, job, stream);
   expect(processed.rejected).toEqual([]);
+
   const writer = standaloneWriter('target', redis);
   let calls = 0;
   const counted = {
@@ -199,6 +201,31 @@ describe('snapshot sweep', () => {
       'people:id:9',
     ]);
     expect(await redis.exists(snapshotSeenKey(stream))).toBe(0);
+  });
+
+  it('sweeps even when the target refuses the last row (a key of another type)', async () => {
+    await consume(snapshotOf([1, 2, 3], 'run-A').slice(0, 2));
+    await redis.sadd('people:id:3', 'not a hash');
+    // A merging job's last row meets a key of another type: the record is refused (DLQ).
+    const seen = { key: snapshotSeenKey(stream), state: snapshotStateKey(stream), run: 'run-B' };
+    const result = await applyBatch(redis, {
+      stream,
+      firstId: '100-0',
+      lastId: '101-0',
+      epoch: 0,
+      ops: [
+        { kind: 'hash-merge', key: 'people:id:2', fields: [['id', '2']], remove: [] },
+        { kind: 'snapshot-row', ...seen, first: true, members: ['people:id:2'] },
+        { kind: 'hash-merge', key: 'people:id:3', fields: [['id', '3']], remove: [] },
+        { kind: 'snapshot-row', ...seen, first: false, members: ['people:id:3'] },
+        { kind: 'snapshot-sweep', ...seen, source: { pattern: 'people:id:*' } },
+      ],
+      opEntryIds: ['100-0', '100-0', '101-0', '101-0', '101-0'],
+    });
+    expect(result).toMatchObject({ applied: true, rejected: [{ entryId: '101-0' }] });
+    expect(await peopleKeys()).toEqual(['people:id:2', 'people:id:3']);
+    expect(await redis.type('people:id:3')).toBe('set');
+    expect(await redis.hget(snapshotStateKey(stream), 'swept')).toBe('1');
   });
 
   it('leaves the target alone while streaming, whatever the run', async () => {

@@ -187,6 +187,9 @@ if epoch > stored_epoch then
   redis.call('SET', KEYS[2], ARGV[1])
 end
 
+-- Types a snapshot's seen set may have for its bookkeeping to run in a refused record.
+local SNAPSHOT_KEY_TYPES = { none = true, set = true }
+
 -- 'X' ops (by op index) whose row the index knew: their 'U' ops are skipped.
 local known_rows = {}
 
@@ -195,7 +198,9 @@ for n, op in ipairs(ops) do
   local code, key, at = op[1], op[2], op[3]
   if op[7] and op[6] and known_rows[op[6]] then
     -- Planned from a before row the index makes unnecessary: skipped.
-  elseif not rejected_records[op[5]] then
+  elseif not rejected_records[op[5]] or ((code == 'V' or code == 'W') and SNAPSHOT_KEY_TYPES[type_of(key, {})]) then
+    -- A refused record's snapshot bookkeeping still runs: a refused last row must not leave
+    -- its table unswept (the refused row itself counts as read, so what it had stays).
     if code == 'X' then
       index_row(ops, known_rows, n, key, at)
     elseif code == 'V' then

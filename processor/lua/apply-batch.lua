@@ -61,7 +61,8 @@
   Returns  {1, applied op count, rejects}  applied, checkpoint moved to ARGV[4]; rejects is a
                                            flat list of (entry id, key, found type, expected
                                            type) for records whose ops met a key of another
-                                           data type: none of their ops was applied
+                                           data type: none of their ops was applied but
+                                           their snapshot bookkeeping ('V', 'W')
            {0, stored checkpoint}          nothing written: ARGV[3] is at or below the checkpoint
            {3, checkpoint or '', rejects}  a truncate or sweep is under way: applied up to it (checkpoint
                                            moved to the record before it, or unchanged: the

@@ -11,7 +11,7 @@
 ]]
 
 -- State keys already checked in this call (value: the run), so that a batch of snapshot rows
--- costs one HGET, not one per row.
+-- costs one HMGET, not one per row.
 local snapshot_checked = {}
 -- State keys whose snapshot is already swept: a repeated row (the sink may write a batch twice)
 -- must not grow a seen set nobody will remove.

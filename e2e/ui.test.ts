@@ -9,6 +9,7 @@
 import { spawnSync } from 'node:child_process';
 import { access, mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { strFromU8, unzipSync } from 'fflate';
 import { Redis } from 'ioredis';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -225,6 +226,23 @@ describe('web UI', () => {
     expect(await page.content()).not.toContain('not shown anywhere');
     await page.getByRole('button', { name: 'Validate' }).click();
     await page.getByText(/^Valid\. Connections tested: /).waitFor();
+
+    // The folder as a zip, and back.
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Download zip' }).click(),
+    ]);
+    expect(download.suggestedFilename()).toBe('default.zip');
+    const zipPath = join(ctx.dir, 'default.zip');
+    await download.saveAs(zipPath);
+    const zipped = unzipSync(new Uint8Array(await readFile(zipPath)));
+    expect(Object.keys(zipped).sort()).toEqual([
+      'default/config.yaml',
+      'default/jobs/customers.yaml',
+    ]);
+    expect(strFromU8(zipped['default/jobs/customers.yaml'] ?? new Uint8Array())).toBe(STRICT_JOB);
+    await page.getByLabel('Upload zip').setInputFiles(zipPath);
+    await page.getByText('Loaded 2 files from default.zip').waitFor();
     await screenshot('editor');
   });
 

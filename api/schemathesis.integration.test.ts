@@ -5,8 +5,10 @@
 // repeatable. schemathesis comes from scripts/install-schemathesis.sh (pinned, in a venv); the
 // few documented exceptions to its assumptions are in api/schemathesis.toml.
 import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configYaml, PEOPLE_JOB, useApiFixture } from './testing/api-fixture.ts';
 
 const ROOT = join(import.meta.dirname, '..');
@@ -16,10 +18,12 @@ const MAX_EXAMPLES = 15;
 // A trace waits up to `timeout_ms` (2 minutes at most): cut short so the run stays bounded.
 const api = useApiFixture({ maxTraceWaitMs: 200 });
 let baseUrl = '';
+const WORK_DIR = mkdtempSync(join(tmpdir(), 'sluice-schemathesis-'));
 
 function run(program: string, args: readonly string[]): Promise<{ code: number; output: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(program, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    // schemathesis keeps a cache folder (.schemathesis/) in its working folder: not the checkout.
+    const child = spawn(program, args, { cwd: WORK_DIR, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -40,6 +44,10 @@ beforeAll(async () => {
   });
   expect(created.statusCode).toBe(200);
   baseUrl = await api.app.listen({ host: '127.0.0.1', port: 0 });
+});
+
+afterAll(() => {
+  rmSync(WORK_DIR, { recursive: true, force: true });
 });
 
 describe('schemathesis', () => {

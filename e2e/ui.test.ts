@@ -283,6 +283,17 @@ describe('web UI', () => {
     await page.getByRole('rowheader', { name: 'shop.public.customers' }).waitFor();
     await screenshot('status');
     await expectAccessible();
+
+    // Reset asks first, in a modal dialog that the keyboard reaches and Escape cancels.
+    await page.getByRole('button', { name: 'Reset…' }).focus();
+    await page.keyboard.press('Enter');
+    const dialog = page.getByRole('dialog', { name: 'Reset default?' });
+    await dialog.waitFor();
+    await dialog.getByLabel("Also delete the target keys of the pipeline's tables").waitFor();
+    await expectAccessible();
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'hidden' });
+    await expect.poll(() => phase.textContent()).toBe('Change streaming (CDC)');
   });
 
   it('shows a rejected record in the DLQ and replays it after the job is fixed', async () => {

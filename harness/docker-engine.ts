@@ -3,7 +3,7 @@
 // of machine needs (no iptables, no forwarding, no default bridge, cgroupfs, ulimits it can
 // grant). The image store may live in a cache folder so that layers survive between runs; every
 // container, network and volume is removed before and after use. Stopped by pid, even on failure.
-import { mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   runCommand,
@@ -95,14 +95,14 @@ export async function startDockerEngine(opts: DockerEngineOptions): Promise<Dock
   const docker = (args: readonly string[], runOpts: RunCommandOptions = {}) =>
     runCommand(dockerPath, args, { env, ...runOpts });
 
+  await claimDataRoot(dataRoot);
   // Registered first, so it runs last: dockerd leaves the network namespace it made for itself
   // (exec/netns/default) mounted, and the folders could not be removed.
-  registry.add({
-    name: 'docker engine mounts',
-    pid: undefined,
-    stop: () => unmountUnder([runDir, dataRoot]),
-    kill: () => unmountUnder([runDir, dataRoot]),
-  });
+  const release = async (): Promise<void> => {
+    await unmountUnder([runDir, dataRoot]);
+    await rm(join(dataRoot, OWNER_FILE), { force: true });
+  };
+  registry.add({ name: 'docker engine mounts', pid: undefined, stop: release, kill: release });
   await startServerProcess({
     registry,
     spawn: {
@@ -186,6 +186,26 @@ export async function startDockerEngine(opts: DockerEngineOptions): Promise<Dock
   // even have restarted them (restart policies). None may survive into this run.
   await removeAll();
   return { host, env, dockerPath, docker, dockerRaw, leftovers, removeAll };
+}
+
+const OWNER_FILE = '.sluice-engine.pid';
+
+/** Two engines on one image store would corrupt it: the first one's pid is recorded there. */
+async function claimDataRoot(dataRoot: string): Promise<void> {
+  const owner = Number(await readFile(join(dataRoot, OWNER_FILE), 'utf8').catch(() => 'NaN'));
+  if (Number.isInteger(owner) && owner !== process.pid && isAlive(owner)) {
+    throw new Error(`the Docker image store ${dataRoot} is in use by process ${owner}`);
+  }
+  await writeFile(join(dataRoot, OWNER_FILE), `${process.pid}\n`);
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Unmounts every mount point inside the given folders, deepest first. */

@@ -4,10 +4,11 @@
 // swaps only Grafana's image). Checks what a user would: the seeded shop arrives in the target
 // Redis under the documented keys, changes in the source follow, `sluice status` answers on the
 // published API port, Prometheus has scraped the exporter and the collector; `down -v` leaves
-// nothing behind. Then the same for the MariaDB variant (compose.mariadb.yaml).
+// nothing behind. Then the same for the MariaDB variant (compose.mariadb.yaml). testcontainers
+// (its compose support) brings each stack up and down; other commands use the docker CLI.
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { Redis } from 'ioredis';
 import {
   createConnection,
@@ -16,6 +17,11 @@ import {
   type RowDataPacket,
 } from 'mysql2/promise';
 import pg from 'pg';
+import {
+  DockerComposeEnvironment,
+  Wait,
+  type StartedDockerComposeEnvironment,
+} from 'testcontainers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../common/free-port.ts';
 import { runCommand } from '../debezium-config/launch-run-command.ts';
@@ -67,6 +73,7 @@ class Stack {
   readonly grafanaPassword = randomBytes(12).toString('hex');
   ports = {} as Record<(typeof PORT_NAMES)[number], number>;
   #up = false;
+  #started: StartedDockerComposeEnvironment | undefined;
 
   readonly files: readonly string[];
 
@@ -122,11 +129,17 @@ class Stack {
     });
     this.#up = true;
     try {
-      // `up --wait` counts a one-shot service that exited as a failure: `up` (which starts
-      // `deploy` once its dependencies are healthy), then `deploy`'s exit code, then every
-      // long-running service healthy.
-      await this.compose(['up', '--detach'], 15 * 60_000);
-      await this.compose(['wait', 'deploy'], 10 * 60_000);
+      // testcontainers runs `docker compose up` and waits: the long-running services for their
+      // healthchecks, the one-shot `deploy` for its exit, Grafana's stand-in (no healthcheck)
+      // for a command to run in it.
+      this.#started = await new DockerComposeEnvironment(COMPOSE_DIR, [...this.files])
+        .withProjectName(this.project)
+        .withEnvironment(definedOnly(this.env))
+        .withDefaultWaitStrategy(Wait.forHealthCheck())
+        .withWaitStrategy('deploy-1', Wait.forOneShotStartup())
+        .withWaitStrategy('grafana-1', Wait.forSuccessfulCommand('true'))
+        .withStartupTimeout(10 * 60_000)
+        .up();
       const deploy = (await this.ps()).deploy;
       if (deploy?.State !== 'exited' || deploy.ExitCode !== 0) {
         throw new Error(
@@ -166,7 +179,11 @@ class Stack {
       (error: unknown) => ({ stdout: `compose logs failed: ${String(error)}` }),
     );
     await writeFile(join(ctx.dir, `${this.project}.log`), logs.stdout);
-    await this.compose(['down', '-v', '--remove-orphans', '--timeout', '20']);
+    if (this.#started === undefined) {
+      await this.compose(['down', '-v', '--remove-orphans', '--timeout', '20']);
+    } else {
+      await this.#started.down({ removeVolumes: true, timeout: 20_000 });
+    }
   }
 
   /** `sluice <args>` of this checkout against the published API port, as a user on the host. */
@@ -191,6 +208,12 @@ class Stack {
     const body = (await (await fetch(url)).json()) as { data?: { result?: unknown[] } };
     return body.data?.result ?? [];
   }
+}
+
+function definedOnly(env: NodeJS.ProcessEnv): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined),
+  );
 }
 
 async function countKeys(redis: Redis, pattern: string): Promise<number> {
@@ -251,6 +274,17 @@ beforeAll(async () => {
         .filter((line) => line.includes('='))
         .map((line) => line.split('=', 2) as [string, string]),
     );
+  });
+  // testcontainers finds the engine and the docker CLI (for `docker compose`) through this
+  // process's environment. The engine has no `bridge` network (--bridge=none), from whose
+  // gateway testcontainers would guess the host: the published ports are on 127.0.0.1. Its
+  // reaper container (Ryuk) cannot be pulled here; the test removes what it made itself.
+  Object.assign(process.env, {
+    DOCKER_HOST: engine.env.DOCKER_HOST,
+    DOCKER_CONFIG: engine.env.DOCKER_CONFIG,
+    PATH: `${dirname(engine.dockerPath)}:${process.env.PATH ?? ''}`,
+    TESTCONTAINERS_HOST_OVERRIDE: '127.0.0.1',
+    TESTCONTAINERS_RYUK_DISABLED: 'true',
   });
   imageEnv = {
     ...engine.env,

@@ -316,6 +316,7 @@ describe('compose files and images', () => {
       { cwd: COMPOSE_DIR, input: 'services:\n  api:\n    ports: [{ published: nope }]\n' },
     );
     expect(broken.code).not.toBe(0);
+    expect(broken.stderr).toContain('missing a target port');
   });
 
   it('the images run as a non-root user, with a healthcheck and OCI labels', async () => {

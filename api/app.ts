@@ -28,6 +28,7 @@ import { pipelineRoutes } from './routes/pipelines.ts';
 import { secretRoutes } from './routes/secrets.ts';
 import { sourceSchemaRoutes } from './routes/source-schemas.ts';
 import { traceRoutes } from './routes/trace.ts';
+import { registerUi } from './ui/ui-routes.ts';
 
 export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
   if (deps.token.secret.byteLength < 32)
@@ -48,6 +49,7 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
   closeConnectionsWithUnreadBodies(app);
   installRequestLog(app, deps.logger, deps.clock);
   await registerOpenApi(app, deps.version);
+  await registerUi(app);
   await app.register(loginRoutes(deps));
   await app.register(infoRoutes(deps));
   await app.register(async (secured) => {

@@ -136,8 +136,44 @@ describe('pipelines', () => {
       valid: true,
       dry_run: true,
       connections_tested: ['sources.pg.connection', 'targets.target.connection'],
+      warnings: [],
     });
     expect(await api.rdi.exists(pipelineKey('default'))).toBe(0);
+  });
+
+  it('warns about config keys accepted without effect, on every write and dry run', async () => {
+    // configYaml has 19 lines: the key is at line 21, column 3.
+    const config = `${configYaml(api.rdiPort)}processors:\n  write_batch_size: 500\n`;
+    const warning = {
+      code: 'CONFIG_NO_EFFECT',
+      file: 'config.yaml',
+      line: 21,
+      column: 3,
+      path: 'processors.write_batch_size',
+    };
+    const requests = [
+      ['POST', '/api/v2/pipelines?dry_run=true', { name: 'default', config }, 200],
+      ['POST', '/api/v2/pipelines', { name: 'default', config }, 201],
+      ['PUT', '/api/v2/pipelines/default?dry_run=true', { config }, 200],
+      ['PUT', '/api/v2/pipelines/default', { config }, 200],
+      ['PATCH', '/api/v2/pipelines/default?dry_run=true', { config }, 200],
+      ['PATCH', '/api/v2/pipelines/default', { config }, 200],
+    ] as const;
+    for (const [method, url, payload, status] of requests) {
+      const response = await api.call({ method, url, payload });
+      expect(response.statusCode, `${method} ${url}`).toBe(status);
+      const { warnings } = response.json<{ warnings: { message: string }[] }>();
+      expect(warnings, `${method} ${url}`).toEqual([{ ...warning, message: warnings[0]?.message }]);
+      expect(warnings[0]?.message).toMatch(
+        /^processors\.write_batch_size has no effect in Sluice: a batch is written in one atomic step/,
+      );
+    }
+    const plain = await api.call({
+      method: 'PUT',
+      url: '/api/v2/pipelines/default',
+      payload: { config: configYaml(api.rdiPort) },
+    });
+    expect(plain.json()).toMatchObject({ revision: 4, warnings: [] });
   });
 
   it('reports every config and job problem with file, line, column and path (400)', async () => {

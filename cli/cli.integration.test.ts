@@ -155,15 +155,23 @@ describe('sluice', () => {
     ).toBe(EXIT.ok);
     expect(await api.rdi.hget('sluice:secrets', 'SOURCE_DB_PASSWORD')).toBe('s3cret');
     await writeFile(join(dir, 'jobs', 'broken.yaml'), PEOPLE_JOB.replace('people', 'orders'));
+    // A key accepted without effect: the API warns, the CLI prints it at the folder's file.
+    await writeFile(
+      join(dir, 'config.yaml'),
+      `${configYaml(api.rdiPort)}processors:\n  write_batch_size: 500\n`,
+    );
+    const warning = `warning: ${join(dir, 'config.yaml')}:21:3: processors.write_batch_size has no effect in Sluice: `;
 
     const dry = await sluice(`deploy --dir ${dir} --dry-run`);
     expect(dry.out).toBe(
       'Valid. Connections tested: sources.pg.connection, targets.target.connection.\n',
     );
+    expect(dry.err).toContain(warning);
     expect((await sluice('list -o json')).out).toBe('[]\n');
 
     const deployed = await sluice(`deploy --dir ${dir} --start`);
     expect(deployed.code).toBe(EXIT.ok);
+    expect(deployed.err).toContain(warning);
     expect(deployed.out).toContain(
       "Deployed pipeline 'default' (revision 1, 2 jobs) and asked the operator to start it.",
     );

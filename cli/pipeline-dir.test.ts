@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { apiErrorOf } from './api-error.ts';
-import { configWarnings, readPipelineDir } from './pipeline-dir.ts';
+import { readPipelineDir, warningLines } from './pipeline-dir.ts';
 
 const CONFIG = [
   'sources: {}',
@@ -19,7 +19,7 @@ const CONFIG = [
 ].join('\n');
 
 describe('the pipeline folder of sluice deploy', () => {
-  it('uploads job files, not job tests, and warns about keys without effect', async () => {
+  it('uploads job files, not job tests', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'sluice-dir-'));
     await mkdir(join(dir, 'jobs'));
     await writeFile(join(dir, 'config.yaml'), CONFIG);
@@ -28,13 +28,24 @@ describe('the pipeline folder of sluice deploy', () => {
     await writeFile(join(dir, 'jobs', 'orders.yml'), 'source:\n  table: orders\n');
     const folder = await readPipelineDir(dir);
     expect(Object.keys(folder.jobs).sort()).toEqual(['orders', 'people']);
-    const warnings = configWarnings(dir, folder);
-    expect(warnings).toHaveLength(1);
-    expect(warnings[0]).toMatch(
-      new RegExp(
-        `^warning: ${join(dir, 'config.yaml')}:6:3: processors\\.dedup has no effect in Sluice: `,
-      ),
-    );
+  });
+
+  it("prints the API's warnings at their file in the folder", () => {
+    const lines = warningLines('pipeline', [
+      {
+        code: 'CONFIG_NO_EFFECT',
+        message: 'processors.dedup has no effect in Sluice: no deduplication set is kept',
+        path: 'processors.dedup',
+        file: 'config.yaml',
+        line: 6,
+        column: 3,
+      },
+      { code: 'CONFIG_NO_EFFECT', message: 'no location' },
+    ]);
+    expect(lines).toEqual([
+      `warning: ${join('pipeline', 'config.yaml')}:6:3: processors.dedup has no effect in Sluice: no deduplication set is kept\n`,
+      'warning: no location\n',
+    ]);
   });
 });
 

@@ -4,8 +4,8 @@
 
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { ApiProblem } from '../api/schemas/api-types.ts';
 import { SluiceError } from '../common/errors.ts';
-import { configNoticesOfText } from '../pipeline/config-notices.ts';
 
 export interface PipelineFolder {
   readonly config: string;
@@ -40,10 +40,13 @@ export async function readPipelineDir(dir: string): Promise<PipelineFolder> {
   return { config, jobs };
 }
 
-/** Deploy-time warnings of the folder's config.yaml: RDI keys that have no effect in Sluice. */
-export function configWarnings(dir: string, folder: PipelineFolder): string[] {
-  return configNoticesOfText(folder.config, join(dir, 'config.yaml')).map(
-    ({ location, message }) =>
-      `warning: ${location.file}:${location.line}:${location.column}: ${message}\n`,
-  );
+/**
+ * The API's deploy warnings (RDI keys that have no effect in Sluice) as lines for stderr, each
+ * at its file in the folder, e.g. `warning: pipeline/config.yaml:6:3: processors.dedup …`.
+ */
+export function warningLines(dir: string, warnings: readonly ApiProblem[]): string[] {
+  return warnings.map(({ file, line, column, message }) => {
+    const at = file === undefined ? '' : `${join(dir, file)}:${line ?? 1}:${column ?? 1}: `;
+    return `warning: ${at}${message}\n`;
+  });
 }

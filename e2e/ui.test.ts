@@ -226,6 +226,32 @@ describe('web UI', () => {
     expect(await page.content()).not.toContain('not shown anywhere');
     await page.getByRole('button', { name: 'Validate' }).click();
     await page.getByText(/^Valid\. Connections tested: /).waitFor();
+    expect(await page.getByRole('region', { name: 'Warnings' }).count()).toBe(0);
+
+    // A config key accepted without effect: the API's warning, at its line, styled as one.
+    const config = await readFile(join(REPO, 'demo', 'pipeline', 'config.yaml'), 'utf8');
+    await files.getByRole('button', { name: 'config.yaml' }).click();
+    await page.getByRole('heading', { name: 'config.yaml' }).waitFor();
+    await setEditorText(`${config}  write_batch_size: 500\n`);
+    await page.getByRole('button', { name: 'Validate' }).click();
+    await page.getByText(/^Valid\. Connections tested: .* \(1 warning below\)$/).waitFor();
+    const warnings = page.getByRole('region', { name: 'Warnings' });
+    await warnings.getByText('config.yaml:28:3').waitFor();
+    await expect
+      .poll(() => warnings.textContent())
+      .toMatch(/processors\.write_batch_size has no effect in Sluice/);
+    await problems.getByText('Problems (0)').waitFor();
+    await page.locator('.cm-lintRange-warning').first().waitFor();
+    expect(await page.locator('.cm-lintRange-error').count()).toBe(0);
+    // Checked with the short job in the editor: axe flags the scroller of a file as long as
+    // config.yaml (scrollable-region-focusable) whatever the warnings; they stay listed.
+    await files.getByRole('button', { name: 'jobs/customers.yaml' }).click();
+    await warnings.getByText('config.yaml:28:3').waitFor();
+    await expectAccessible();
+    await files.getByRole('button', { name: 'config.yaml' }).click();
+    await page.getByRole('heading', { name: 'config.yaml' }).waitFor();
+    await setEditorText(config);
+    await expect.poll(() => warnings.count()).toBe(0);
 
     // The folder as a zip, and back.
     const [download] = await Promise.all([

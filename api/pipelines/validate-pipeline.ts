@@ -1,6 +1,7 @@
 // Validation of a pipeline before it is stored: config.yaml (schema, rules, `${NAME}` resolved
 // from the stored secrets), the jobs (loaded and compiled as the processor will), and on a dry
-// run the connections to sources and targets. Throws one ProblemsError listing every problem.
+// run the connections to sources and targets. Throws one ProblemsError listing every problem;
+// a valid pipeline comes back with its warnings (config keys accepted without effect).
 //
 // Secrets stay write-only: every problem is redacted (secrets/redact-secrets.ts); a job that
 // uses a secret is described from a compile with placeholders (a position inside an
@@ -8,6 +9,7 @@
 // stored secrets gets them only when it goes where the stored pipeline already goes.
 
 import { SluiceError } from '../../common/errors.ts';
+import { configNoticesOfText } from '../../pipeline/config-notices.ts';
 import { ENV_REFERENCE } from '../../pipeline/config-scalars.ts';
 import { checkPipelineConfig, type PipelineConfig } from '../../pipeline/load-config.ts';
 import { ProblemsError, problemOf } from '../http/problems-error.ts';
@@ -39,11 +41,21 @@ export interface ValidateOptions {
   readonly trustedConnections?: ReadonlySet<string>;
 }
 
-/** Validates; returns the paths of the connections it tried (none unless testConnections). */
+export interface ValidatedPipeline {
+  /** Paths of the connections tried (none unless testConnections). */
+  readonly tested: string[];
+  /** config.yaml keys accepted without effect in Sluice, at their file:line:column. */
+  readonly warnings: Problem[];
+}
+
+/** The code of a warning about a config key that has no effect in Sluice. */
+export const CONFIG_NO_EFFECT = 'CONFIG_NO_EFFECT';
+
+/** Validates; a valid pipeline comes back with what was tried and its warnings. */
 export async function validatePipeline(
   definition: PipelineDefinition,
   options: ValidateOptions,
-): Promise<string[]> {
+): Promise<ValidatedPipeline> {
   const redact = secretRedactor(Object.values(options.secrets));
   const problems: Problem[] = [];
   const checked = checkPipelineConfig(definition.config, 'config.yaml', options.secrets);
@@ -69,7 +81,7 @@ export async function validatePipeline(
     }
   }
   const first = problems[0];
-  if (first === undefined) return tested;
+  if (first === undefined) return { tested, warnings: configWarnings(definition.config) };
   const shown = problems.map((problem) => redactProblem(problem, redact));
   const summary =
     shown.length === 1
@@ -132,6 +144,22 @@ function usesSecrets(text: string, secrets: Readonly<Record<string, string>>): b
     if (name !== undefined && Object.hasOwn(secrets, name)) return true;
   }
   return false;
+}
+
+/**
+ * The deploy warnings of config.yaml. Not redacted: they are read from the text as sent, with
+ * no `${NAME}` resolved, so they hold no stored secret; redacting would mangle a fixed word
+ * such as "Sluice" wherever a secret happens to have that value.
+ */
+function configWarnings(config: string): Problem[] {
+  return configNoticesOfText(config, 'config.yaml').map(({ path, message, location }) => ({
+    code: CONFIG_NO_EFFECT,
+    message,
+    path: path.join('.'),
+    file: location.file,
+    line: location.line,
+    column: location.column,
+  }));
 }
 
 function redactProblem(problem: Problem, redact: Redactor): Problem {

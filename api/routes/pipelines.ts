@@ -9,11 +9,13 @@ import {
   connectionKey,
   connectionSpecs,
   validatePipeline,
+  type ValidatedPipeline,
 } from '../pipelines/validate-pipeline.ts';
 import { PipelineParams } from '../schemas/common.ts';
 import { connectionErrorResponses, errorResponses } from '../schemas/error-body.ts';
 import {
   CreatePipelineBody,
+  DeployedPipeline,
   DryRunQuery,
   DryRunResult,
   PatchPipelineBody,
@@ -70,14 +72,14 @@ export function pipelineRoutes(deps: ApiDeps): FastifyPluginCallbackTypebox {
     }
   }
 
-  /** Validates; on a dry run also tests connections and returns what was tried. */
+  /** Validates; on a dry run also tests connections. Returns what was tried and the warnings. */
   async function validate(
     name: string,
     definition: PipelineDefinition,
     dryRun: boolean,
-  ): Promise<string[]> {
+  ): Promise<ValidatedPipeline> {
     const secrets = await readSecretValues(rdi);
-    const tested = await validatePipeline(definition, {
+    return validatePipeline(definition, {
       secrets,
       ...(dryRun
         ? {
@@ -86,7 +88,6 @@ export function pipelineRoutes(deps: ApiDeps): FastifyPluginCallbackTypebox {
           }
         : {}),
     });
-    return tested;
   }
 
   return (app, _options, done) => {
@@ -132,7 +133,7 @@ export function pipelineRoutes(deps: ApiDeps): FastifyPluginCallbackTypebox {
           body: CreatePipelineBody,
           response: {
             200: DryRunResult,
-            201: Pipeline,
+            201: DeployedPipeline,
             ...errorResponses,
             ...connectionErrorResponses,
           },
@@ -140,12 +141,18 @@ export function pipelineRoutes(deps: ApiDeps): FastifyPluginCallbackTypebox {
       },
       async (request, reply) => {
         const { name, config, jobs = {} } = request.body;
-        const tested = await validate(name, { config, jobs }, request.query.dry_run === true);
+        const { tested, warnings } = await validate(
+          name,
+          { config, jobs },
+          request.query.dry_run === true,
+        );
         if (request.query.dry_run === true) {
-          return reply.status(200).send({ valid: true, dry_run: true, connections_tested: tested });
+          return reply
+            .status(200)
+            .send({ valid: true, dry_run: true, connections_tested: tested, warnings });
         }
         await savePipeline(rdi, name, { config, jobs }, { mode: 'create', now: clock.now() });
-        return reply.status(201).send(await view(name));
+        return reply.status(201).send({ ...(await view(name)), warnings });
       },
     );
 
@@ -174,7 +181,7 @@ export function pipelineRoutes(deps: ApiDeps): FastifyPluginCallbackTypebox {
           querystring: DryRunQuery,
           body: PipelineBody,
           response: {
-            200: Type.Union([Pipeline, DryRunResult]),
+            200: Type.Union([DeployedPipeline, DryRunResult]),
             ...errorResponses,
             ...connectionErrorResponses,
           },
@@ -183,16 +190,21 @@ export function pipelineRoutes(deps: ApiDeps): FastifyPluginCallbackTypebox {
       async (request) => {
         const { config, jobs = {} } = request.body;
         const dryRun = request.query.dry_run === true;
-        const tested = await validate(request.params.name, { config, jobs }, dryRun);
+        const { tested, warnings } = await validate(request.params.name, { config, jobs }, dryRun);
         if (dryRun)
-          return { valid: true as const, dry_run: true as const, connections_tested: tested };
+          return {
+            valid: true as const,
+            dry_run: true as const,
+            connections_tested: tested,
+            warnings,
+          };
         await savePipeline(
           rdi,
           request.params.name,
           { config, jobs },
           { mode: 'upsert', now: clock.now() },
         );
-        return view(request.params.name);
+        return { ...(await view(request.params.name)), warnings };
       },
     );
 
@@ -207,7 +219,7 @@ export function pipelineRoutes(deps: ApiDeps): FastifyPluginCallbackTypebox {
           querystring: DryRunQuery,
           body: PatchPipelineBody,
           response: {
-            200: Type.Union([Pipeline, DryRunResult]),
+            200: Type.Union([DeployedPipeline, DryRunResult]),
             ...errorResponses,
             ...connectionErrorResponses,
           },
@@ -223,16 +235,21 @@ export function pipelineRoutes(deps: ApiDeps): FastifyPluginCallbackTypebox {
         );
         const definition = { config: request.body.config ?? stored.config, jobs };
         const dryRun = request.query.dry_run === true;
-        const tested = await validate(name, definition, dryRun);
+        const { tested, warnings } = await validate(name, definition, dryRun);
         if (dryRun)
-          return { valid: true as const, dry_run: true as const, connections_tested: tested };
+          return {
+            valid: true as const,
+            dry_run: true as const,
+            connections_tested: tested,
+            warnings,
+          };
         await savePipeline(rdi, name, definition, {
           mode: 'replace',
           now: clock.now(),
           // Without an explicit revision, the one read above: a concurrent change is not lost.
           expectedRevision: request.body.revision ?? stored.revision,
         });
-        return view(name);
+        return { ...(await view(name)), warnings };
       },
     );
 

@@ -10,6 +10,7 @@ import type { ErrorBody, Problem } from './error-body.ts';
 import type { JobDryRunBody, JobDryRunResult, RecordResult } from './jobs.ts';
 import type {
   ControlResult,
+  DeployedPipeline,
   DryRunResult,
   PatchPipelineBody,
   Pipeline,
@@ -29,6 +30,7 @@ export type ApiErrorBody = Static<typeof ErrorBody>;
 export type ApiProblem = Static<typeof Problem>;
 
 export type ApiPipeline = Static<typeof Pipeline>;
+export type ApiDeployedPipeline = Static<typeof DeployedPipeline>;
 export type ApiPipelineBody = Static<typeof PipelineBody>;
 export type ApiPatchPipelineBody = Static<typeof PatchPipelineBody>;
 export type ApiPipelineList = Static<typeof PipelineList>;

@@ -3,6 +3,7 @@
 
 import { Type, type Static } from '@sinclair/typebox';
 import { JobName, PipelineName } from './common.ts';
+import { Problem } from './error-body.ts';
 
 const MAX_TEXT = 1024 * 1024;
 
@@ -74,6 +75,14 @@ export const Pipeline = Type.Object({
 });
 export type Pipeline = Static<typeof Pipeline>;
 
+const Warnings = Type.Array(Problem, {
+  description:
+    'Config keys accepted without effect in Sluice (code CONFIG_NO_EFFECT), each with its file, line, column and the reason. The pipeline is valid; nothing is refused.',
+});
+
+/** The answer to a create, replace or change: the stored pipeline and the deploy warnings. */
+export const DeployedPipeline = Type.Object({ ...Pipeline.properties, warnings: Warnings });
+
 export const PipelineSummary = Type.Object({
   name: Type.String(),
   revision: Type.Integer(),
@@ -91,6 +100,7 @@ export const DryRunResult = Type.Object({
     description:
       'Paths of the connections tried. A connection whose host holds a stored secret is tried only when the stored pipeline already has it.',
   }),
+  warnings: Warnings,
 });
 
 export const ControlResult = Type.Object({

@@ -4,6 +4,7 @@
 import type { Command } from 'commander';
 import type {
   ApiControlResult,
+  ApiDeployedPipeline,
   ApiDryRunResult,
   ApiInfo,
   ApiPipeline,
@@ -11,7 +12,7 @@ import type {
   ApiPipelineList,
 } from '../../api/schemas/api-types.ts';
 import { ApiError } from '../api-error.ts';
-import { configWarnings, readPipelineDir } from '../pipeline-dir.ts';
+import { readPipelineDir, warningLines } from '../pipeline-dir.ts';
 import { formatTime, renderTable } from '../output.ts';
 import { pipelinePath, type Runtime } from '../runtime.ts';
 
@@ -80,13 +81,12 @@ export function registerPipelineCommands(program: Command, rt: Runtime): void {
     .action(
       async (options: { dir: string; dryRun?: boolean; start?: boolean }, command: Command) => {
         const folder = await readPipelineDir(options.dir);
-        for (const line of configWarnings(options.dir, folder)) rt.io.err(line);
         const client = await rt.client(command);
         const query = options.dryRun === true ? '?dry_run=true' : '';
-        let result: ApiPipeline | ApiDryRunResult;
+        let result: ApiDeployedPipeline | ApiDryRunResult;
         try {
           const body: ApiPipelineBody = folder;
-          result = await client.request<ApiPipeline | ApiDryRunResult>(
+          result = await client.request<ApiDeployedPipeline | ApiDryRunResult>(
             'PUT',
             pipelinePath(client, query),
             body,
@@ -97,6 +97,8 @@ export function registerPipelineCommands(program: Command, rt: Runtime): void {
           }
           throw error;
         }
+        // The API is the one source of deploy warnings (the web UI shows the same ones).
+        for (const line of warningLines(options.dir, result.warnings)) rt.io.err(line);
         if ('dry_run' in result) {
           const tested = result.connections_tested;
           rt.print(

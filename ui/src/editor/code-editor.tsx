@@ -83,7 +83,7 @@ function diagnosticsOf(doc: Text, problems: readonly FileProblem[]): Diagnostic[
     return {
       from,
       to: Math.min(from + Math.max(word, 1), doc.length),
-      severity: 'error',
+      severity: problem.severity ?? 'error',
       source: problem.source === 'api' ? 'API' : 'Sluice loader',
       message: problem.message,
     };

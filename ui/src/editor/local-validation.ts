@@ -16,6 +16,8 @@ export interface FileProblem {
   readonly code: string;
   /** `editor`: found while typing; `api`: answered by a validate or deploy. */
   readonly source: 'editor' | 'api';
+  /** `warning`: a config key the API accepts without effect; an error otherwise. */
+  readonly severity?: 'warning';
 }
 
 export interface CheckContext {

@@ -1,14 +1,15 @@
 // The pipeline editor: the folder's files (config.yaml, jobs, job tests) in a tree, the code
 // editor with the loader's problems inline, the secrets panel, validate (the API's dry run) and
-// deploy with the API's problems at their lines, scaffolding per source type, and the folder as
+// deploy with the API's problems (and its warnings: keys without effect) at their lines, scaffolding per source type, and the folder as
 // a zip to download or upload.
 
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type {
   ApiControlResult,
+  ApiDeployedPipeline,
   ApiDryRunResult,
-  ApiPipeline,
   ApiPipelineBody,
+  ApiProblem,
 } from '../../../api/schemas/api-types.ts';
 import {
   configTemplate,
@@ -34,10 +35,10 @@ interface Props {
 
 type ProblemMap = ReadonlyMap<string, readonly FileProblem[]>;
 
-/** The API's problems by file; those without a file go under config.yaml's name. */
-function apiProblemsOf(error: ApiFailure): ProblemMap {
+/** The API's problems (or warnings) by file; those without a file go under config.yaml's name. */
+function apiProblemsOf(problems: readonly ApiProblem[], warning = false): ProblemMap {
   const map = new Map<string, FileProblem[]>();
-  for (const p of error.body.problems ?? []) {
+  for (const p of problems) {
     const file = p.file ?? CONFIG_FILE;
     const list = map.get(file) ?? [];
     list.push({
@@ -46,10 +47,17 @@ function apiProblemsOf(error: ApiFailure): ProblemMap {
       message: p.message,
       code: p.code,
       source: 'api',
+      ...(warning ? { severity: 'warning' as const } : {}),
     });
     map.set(file, list);
   }
   return map;
+}
+
+/** ` (2 warnings below)` after a success message, or nothing. */
+function warningNote(count: number): string {
+  if (count === 0) return '';
+  return ` (${count} warning${count === 1 ? '' : 's'} below)`;
 }
 
 export function EditorView({ client, pipeline, workspace, onPipelineChange }: Props) {
@@ -59,6 +67,7 @@ export function EditorView({ client, pipeline, workspace, onPipelineChange }: Pr
   const [busy, setBusy] = useState(false);
   const [startAfter, setStartAfter] = useState(false);
   const [apiProblems, setApiProblems] = useState<ProblemMap>(new Map());
+  const [apiWarnings, setApiWarnings] = useState<ProblemMap>(new Map());
   const [localProblems, setLocalProblems] = useState<ProblemMap>(new Map());
   const [jump, setJump] = useState<{ line: number; column: number; seq: number } | undefined>();
   const [newFile, setNewFile] = useState('');
@@ -82,6 +91,7 @@ export function EditorView({ client, pipeline, workspace, onPipelineChange }: Pr
         if (cancelled) return;
         setSelected(CONFIG_FILE);
         setApiProblems(new Map());
+        setApiWarnings(new Map());
         say(
           loaded.outcome === 'loaded'
             ? `Loaded pipeline '${pipeline}' (revision ${loaded.revision}).`
@@ -120,10 +130,14 @@ export function EditorView({ client, pipeline, workspace, onPipelineChange }: Pr
     ...(apiProblems.get(path) ?? []),
   ];
   const currentProblems = useMemo(
-    () => (current === undefined ? [] : problemsOf(current)),
-    [current, localProblems, apiProblems],
+    () =>
+      current === undefined ? [] : [...problemsOf(current), ...(apiWarnings.get(current) ?? [])],
+    [current, localProblems, apiProblems, apiWarnings],
   );
   const allProblems = paths.flatMap((path) => problemsOf(path).map((p) => ({ path, ...p })));
+  const allWarnings = [...apiWarnings.entries()].flatMap(([path, list]) =>
+    list.map((p) => ({ path, ...p })),
+  );
 
   const onChange = (path: string, text: string): void => {
     workspace.set(path, text);
@@ -132,11 +146,17 @@ export function EditorView({ client, pipeline, workspace, onPipelineChange }: Pr
       next.delete(path);
       setApiProblems(next);
     }
+    if (apiWarnings.has(path)) {
+      const next = new Map(apiWarnings);
+      next.delete(path);
+      setApiWarnings(next);
+    }
   };
 
   const send = async (dryRun: boolean): Promise<void> => {
     setBusy(true);
     setApiProblems(new Map());
+    setApiWarnings(new Map());
     const body: ApiPipelineBody = workspace.body();
     try {
       if (dryRun) {
@@ -145,20 +165,26 @@ export function EditorView({ client, pipeline, workspace, onPipelineChange }: Pr
           body,
         );
         const tested = result.connections_tested;
-        say(`Valid. Connections tested: ${tested.length === 0 ? 'none' : tested.join(', ')}.`);
+        setApiWarnings(apiProblemsOf(result.warnings, true));
+        say(
+          `Valid. Connections tested: ${tested.length === 0 ? 'none' : tested.join(', ')}.` +
+            warningNote(result.warnings.length),
+        );
       } else {
-        const result = await client.put<ApiPipeline>(pipelinePath(pipeline), body);
+        const result = await client.put<ApiDeployedPipeline>(pipelinePath(pipeline), body);
+        setApiWarnings(apiProblemsOf(result.warnings, true));
         workspace.markSaved(result.revision);
         workspace.pipeline = pipeline;
         if (startAfter) await client.post<ApiControlResult>(pipelinePath(pipeline, '/start'));
         say(
           `Deployed pipeline '${pipeline}' (revision ${result.revision})` +
-            `${startAfter ? ' and asked the operator to start it' : ''}.`,
+            `${startAfter ? ' and asked the operator to start it' : ''}.` +
+            warningNote(result.warnings.length),
         );
       }
     } catch (error) {
       if (error instanceof ApiFailure && (error.body.problems?.length ?? 0) > 0) {
-        const map = apiProblemsOf(error);
+        const map = apiProblemsOf(error.body.problems ?? []);
         setApiProblems(map);
         const first = [...map.entries()][0];
         if (first !== undefined) {
@@ -415,6 +441,28 @@ export function EditorView({ client, pipeline, workspace, onPipelineChange }: Pr
               </ul>
             )}
           </section>
+          {allWarnings.length > 0 && (
+            <section class="problems warnings" aria-label="Warnings">
+              <h2>Warnings ({allWarnings.length})</h2>
+              <ul>
+                {allWarnings.map((p, i) => (
+                  <li key={i} class="warning">
+                    <button
+                      type="button"
+                      class="link"
+                      onClick={() => {
+                        setSelected(p.path);
+                        setJump({ line: p.line, column: p.column, seq: Date.now() });
+                      }}
+                    >
+                      {p.path}:{p.line}:{p.column}
+                    </button>{' '}
+                    {p.message}
+                  </li>
+                ))}
+              </ul>
+            </section>
+          )}
         </div>
         <SecretsPanel
           client={client}

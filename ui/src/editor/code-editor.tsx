@@ -21,6 +21,7 @@ import {
   highlightActiveLineGutter,
   keymap,
   lineNumbers,
+  ViewPlugin,
 } from '@codemirror/view';
 import { useEffect, useLayoutEffect, useRef } from 'preact/hooks';
 import type { FileProblem } from './local-validation.ts';
@@ -64,10 +65,23 @@ function extensionsFor(path: string, props: { current: CodeEditorProps }) {
     }),
     keymap.of([...defaultKeymap, ...historyKeymap, ...completionKeymap, ...lintKeymap]),
     EditorView.contentAttributes.of({ 'aria-label': `Contents of ${path}` }),
+    scrollerReachable(path),
     EditorView.updateListener.of((update) => {
       if (update.docChanged) props.current.onChange(path, update.state.doc.toString());
     }),
   ];
+}
+
+/**
+ * The scroller of a long file must be reachable by keyboard on its own (axe's
+ * scrollable-region-focusable): a tab stop with a label, so arrow keys and Page Up/Down scroll it.
+ */
+function scrollerReachable(path: string) {
+  return ViewPlugin.define((view) => {
+    view.scrollDOM.tabIndex = 0;
+    view.scrollDOM.setAttribute('aria-label', `Scroll ${path}`);
+    return {};
+  });
 }
 
 export function offsetOf(doc: Text, line: number, column: number): number {

@@ -3,7 +3,13 @@
 // through a variable, so the exporter's pass-through of Debezium metrics and the collector's
 // own series never add up twice. monitoring/README.md describes each panel.
 
-import { panel, type DashboardSpec, type PanelSpec, type VariableSpec } from './dashboard-model.ts';
+import {
+  panel,
+  type DashboardSpec,
+  type PanelSpec,
+  type Target,
+  type VariableSpec,
+} from './dashboard-model.ts';
 
 const E = 'job=~"$exporter_job"';
 const C = 'job=~"$collector_job"';
@@ -45,6 +51,17 @@ const UP_DOWN = [
   { value: '0', text: 'DOWN', color: 'red' },
   { value: '1', text: 'UP', color: 'green' },
 ];
+/** Two threshold steps: `base` below `at`, `color` from `at` on. */
+function steps(base: string, at: number, color: string): NonNullable<PanelSpec['thresholds']> {
+  return [
+    { value: null, color: base },
+    { value: at, color },
+  ];
+}
+/** A 0/1 series shown as UP (green) or DOWN (red). */
+const UP_DOWN_STATE = { mappings: UP_DOWN, thresholds: steps('red', 1, 'green') };
+/** A 0/1 flag shown as ON (red) or OFF (green). */
+const ON_OFF_STATE = { mappings: ON_OFF, thresholds: steps('green', 1, 'red') };
 const NAME_ONLY = { textMode: 'name', colorMode: 'background', graphMode: 'none' };
 const STACKED = {
   drawStyle: 'line',
@@ -54,7 +71,27 @@ const STACKED = {
   stacking: { mode: 'normal', group: 'A' },
 };
 
-function stat(spec: Omit<PanelSpec, 'type' | 'width' | 'height'>, width = 4): PanelSpec {
+type PanelFields = Omit<PanelSpec, 'type' | 'width' | 'height'>;
+
+/** A Debezium Server JMX metric of the collector job, in one metrics context. */
+function debezium(metric: string, context: 'streaming' | 'snapshot'): string {
+  return `debezium_metrics_${metric}{${C}, context="${context}"}`;
+}
+
+/** A range query and its legend. */
+function range(expr: string, legendFormat: string): Target {
+  return { expr, legendFormat };
+}
+/** An instant query and its legend. */
+function instant(expr: string, legendFormat: string): Target {
+  return { expr, legendFormat, instant: true };
+}
+
+function timeseries(spec: PanelFields, width = 12): PanelSpec {
+  return panel({ type: 'timeseries', ...spec }, width);
+}
+
+function stat(spec: PanelFields, width = 4): PanelSpec {
   return panel({ type: 'stat', ...spec }, width, 4);
 }
 
@@ -72,11 +109,7 @@ export const overview: DashboardSpec = {
           title: 'Phase',
           description: 'The phase the leading operator reports for the pipeline.',
           targets: [
-            {
-              expr: `rdi_operator_pipeline_phase{${E}, pipeline="$pipeline"} == 1`,
-              legendFormat: '{{phase}}',
-              instant: true,
-            },
+            instant(`rdi_operator_pipeline_phase{${E}, pipeline="$pipeline"} == 1`, '{{phase}}'),
           ],
           options: NAME_ONLY,
         }),
@@ -84,27 +117,15 @@ export const overview: DashboardSpec = {
           title: 'Engine state',
           description:
             "RDI's engine state and sync mode (SNAPSHOT = initial sync, STREAMING = CDC).",
-          targets: [
-            {
-              expr: `rdi_engine_state{${E}} == 1`,
-              legendFormat: '{{state}} {{sync_mode}}',
-              instant: true,
-            },
-          ],
+          targets: [instant(`rdi_engine_state{${E}} == 1`, '{{state}} {{sync_mode}}')],
           options: NAME_ONLY,
         }),
         stat({
           title: 'Backpressure',
           description:
             'ON while the processor asks for capture to pause (backlog, memory or target).',
-          targets: [
-            { expr: `max(sluice_backpressure_active{${E}})`, legendFormat: 'backpressure' },
-          ],
-          mappings: ON_OFF,
-          thresholds: [
-            { value: null, color: 'green' },
-            { value: 1, color: 'red' },
-          ],
+          targets: [range(`max(sluice_backpressure_active{${E}})`, 'backpressure')],
+          ...ON_OFF_STATE,
         }),
         panel(
           {
@@ -112,10 +133,10 @@ export const overview: DashboardSpec = {
             title: 'Snapshot progress',
             description: 'Tables the initial snapshot has finished reading, of all it copies.',
             targets: [
-              {
-                expr: `sluice_snapshot_tables_completed{${E}, pipeline="$pipeline"} / sluice_snapshot_tables_total{${E}, pipeline="$pipeline"}`,
-                legendFormat: 'tables',
-              },
+              range(
+                `sluice_snapshot_tables_completed{${E}, pipeline="$pipeline"} / sluice_snapshot_tables_total{${E}, pipeline="$pipeline"}`,
+                'tables',
+              ),
             ],
             unit: 'percentunit',
             min: 0,
@@ -127,58 +148,47 @@ export const overview: DashboardSpec = {
         stat({
           title: 'Snapshot rows scanned',
           description: 'Rows the snapshot read from the source (kept after it completes).',
-          targets: [
-            {
-              expr: `sluice_snapshot_rows_scanned{${E}, pipeline="$pipeline"}`,
-              legendFormat: 'rows',
-            },
-          ],
+          targets: [range(`sluice_snapshot_rows_scanned{${E}, pipeline="$pipeline"}`, 'rows')],
         }),
         stat({
           title: 'Rejected records in DLQs',
           description: 'Records held in the dead-letter streams of the selected tables.',
-          targets: [{ expr: `sum(sluice_dlq_entries{${TABLES}})`, legendFormat: 'dead letters' }],
-          thresholds: [
-            { value: null, color: 'green' },
-            { value: 1, color: 'orange' },
-          ],
+          targets: [range(`sum(sluice_dlq_entries{${TABLES}})`, 'dead letters')],
+          thresholds: steps('green', 1, 'orange'),
         }),
       ],
     },
     {
       title: 'Changes per table',
       panels: [
-        panel({
-          type: 'timeseries',
+        timeseries({
           title: 'Inserts, updates, deletes per second',
           description: 'Records the processor applied, per table and operation.',
           targets: [
-            {
-              expr: `sum by (data_source, operation) (rate(rdi_incoming_entries{${TABLES}, operation=~"inserted|updated|deleted"}${RATE}))`,
-              legendFormat: '{{data_source}} {{operation}}',
-            },
+            range(
+              `sum by (data_source, operation) (rate(rdi_incoming_entries{${TABLES}, operation=~"inserted|updated|deleted"}${RATE}))`,
+              '{{data_source}} {{operation}}',
+            ),
           ],
           unit: 'ops',
         }),
-        panel({
-          type: 'timeseries',
+        timeseries({
           title: 'Filtered and rejected per second',
           description: 'Records a job filtered out, and records sent to the DLQ, per table.',
           targets: [
-            {
-              expr: `sum by (data_source, operation) (rate(rdi_incoming_entries{${TABLES}, operation=~"filtered|rejected"}${RATE}))`,
-              legendFormat: '{{data_source}} {{operation}}',
-            },
+            range(
+              `sum by (data_source, operation) (rate(rdi_incoming_entries{${TABLES}, operation=~"filtered|rejected"}${RATE}))`,
+              '{{data_source}} {{operation}}',
+            ),
           ],
           unit: 'ops',
         }),
-        panel({
-          type: 'timeseries',
+        timeseries({
           title: 'Records per second (all tables)',
           description: 'Entries arriving in the change streams and entries processed.',
           targets: [
-            { expr: `rate(incoming_records_total{${E}}${RATE})`, legendFormat: 'incoming' },
-            { expr: `rate(processed_records_total{${E}}${RATE})`, legendFormat: 'processed' },
+            range(`rate(incoming_records_total{${E}}${RATE})`, 'incoming'),
+            range(`rate(processed_records_total{${E}}${RATE})`, 'processed'),
           ],
           unit: 'ops',
         }),
@@ -187,11 +197,10 @@ export const overview: DashboardSpec = {
           title: 'Totals per table',
           description: 'Counts since the last reset, per table and operation.',
           targets: [
-            {
-              expr: `sum by (data_source, operation) (rdi_incoming_entries{${TABLES}, operation!="pending"})`,
-              legendFormat: '{{data_source}} {{operation}}',
-              instant: true,
-            },
+            instant(
+              `sum by (data_source, operation) (rdi_incoming_entries{${TABLES}, operation!="pending"})`,
+              '{{data_source}} {{operation}}',
+            ),
           ],
         }),
       ],
@@ -199,47 +208,36 @@ export const overview: DashboardSpec = {
     {
       title: 'Backlog and lag',
       panels: [
-        panel(
+        timeseries(
           {
-            type: 'timeseries',
             title: 'Backlog per stream',
             description: 'Entries in each change stream not yet processed (pending + not read).',
             targets: [
-              {
-                expr: `rdi_incoming_entries{${TABLES}, operation="pending"}`,
-                legendFormat: '{{data_source}}',
-              },
+              range(`rdi_incoming_entries{${TABLES}, operation="pending"}`, '{{data_source}}'),
             ],
           },
           8,
         ),
-        panel(
+        timeseries(
           {
-            type: 'timeseries',
             title: 'End-to-end latency per stream',
             description:
               "Source commit to target write of the newest record of each stream's last batch.",
-            targets: [
-              {
-                expr: `rdi_stream_event_latency_ms{${TABLES}}`,
-                legendFormat: '{{data_source}}',
-              },
-            ],
+            targets: [range(`rdi_stream_event_latency_ms{${TABLES}}`, '{{data_source}}')],
             unit: 'ms',
           },
           8,
         ),
-        panel(
+        timeseries(
           {
-            type: 'timeseries',
             title: 'Collector lag behind source',
             description:
               "Debezium's MilliSecondsBehindSource (streaming), passed through by the exporter.",
             targets: [
-              {
-                expr: `debezium_metrics_MilliSecondsBehindSource{${E}, context="streaming"}`,
-                legendFormat: '{{name}}',
-              },
+              range(
+                `debezium_metrics_MilliSecondsBehindSource{${E}, context="streaming"}`,
+                '{{name}}',
+              ),
             ],
             unit: 'ms',
           },
@@ -250,25 +248,18 @@ export const overview: DashboardSpec = {
     {
       title: 'Dead letters and backpressure',
       panels: [
-        panel({
-          type: 'timeseries',
+        timeseries({
           title: 'DLQ size per stream',
           description:
             'Records in each dead-letter stream (capped at processors.dlq_max_messages).',
-          targets: [{ expr: `sluice_dlq_entries{${TABLES}}`, legendFormat: '{{data_source}}' }],
+          targets: [range(`sluice_dlq_entries{${TABLES}}`, '{{data_source}}')],
         }),
         panel({
           type: 'state-timeline',
           title: 'Backpressure over time',
           description: 'When the backpressure flag was raised (the collector is paused meanwhile).',
-          targets: [
-            { expr: `max(sluice_backpressure_active{${E}})`, legendFormat: 'backpressure' },
-          ],
-          mappings: ON_OFF,
-          thresholds: [
-            { value: null, color: 'green' },
-            { value: 1, color: 'red' },
-          ],
+          targets: [range(`max(sluice_backpressure_active{${E}})`, 'backpressure')],
+          ...ON_OFF_STATE,
         }),
       ],
     },
@@ -279,24 +270,19 @@ export const overview: DashboardSpec = {
           type: 'state-timeline',
           title: 'Components running',
           description: 'Whether the operator reports each child (collector, processor) running.',
-          targets: [{ expr: `sluice_component_up{${E}}`, legendFormat: '{{type}}' }],
-          mappings: UP_DOWN,
-          thresholds: [
-            { value: null, color: 'red' },
-            { value: 1, color: 'green' },
-          ],
+          targets: [range(`sluice_component_up{${E}}`, '{{type}}')],
+          ...UP_DOWN_STATE,
         }),
-        panel(
+        timeseries(
           {
-            type: 'timeseries',
             title: 'Component restarts per hour',
             description:
               'Starts of a child after it ended on its own (not pauses, stops or deploys).',
             targets: [
-              {
-                expr: `sum by (type) (increase(sluice_component_restarts_total{${E}}[1h]))`,
-                legendFormat: '{{type}}',
-              },
+              range(
+                `sum by (type) (increase(sluice_component_restarts_total{${E}}[1h]))`,
+                '{{type}}',
+              ),
             ],
           },
           6,
@@ -305,12 +291,7 @@ export const overview: DashboardSpec = {
           {
             title: 'Restarts in this term',
             description: 'Restarts counted by the leading operator since it took the lead.',
-            targets: [
-              {
-                expr: `sum by (type) (sluice_component_restarts_total{${E}})`,
-                legendFormat: '{{type}}',
-              },
-            ],
+            targets: [range(`sum by (type) (sluice_component_restarts_total{${E}})`, '{{type}}')],
           },
           6,
         ),
@@ -318,13 +299,7 @@ export const overview: DashboardSpec = {
           {
             title: 'Leading operator',
             description: 'The operator that holds the leader lease.',
-            targets: [
-              {
-                expr: `rdi_operator_is_leader{${E}} == 1`,
-                legendFormat: '{{operator}}',
-                instant: true,
-              },
-            ],
+            targets: [instant(`rdi_operator_is_leader{${E}} == 1`, '{{operator}}')],
             options: NAME_ONLY,
           },
           6,
@@ -335,16 +310,10 @@ export const overview: DashboardSpec = {
             description:
               'Seconds since the leading operator last wrote the status (it writes every tick).',
             targets: [
-              {
-                expr: `sluice_operator_status_age_seconds{${E}, pipeline="$pipeline"}`,
-                legendFormat: 'age',
-              },
+              range(`sluice_operator_status_age_seconds{${E}, pipeline="$pipeline"}`, 'age'),
             ],
             unit: 's',
-            thresholds: [
-              { value: null, color: 'green' },
-              { value: 30, color: 'red' },
-            ],
+            thresholds: steps('green', 30, 'red'),
           },
           6,
         ),
@@ -353,14 +322,10 @@ export const overview: DashboardSpec = {
             title: 'Metric sources',
             description: 'Whether the exporter reached the RDI database and the collector metrics.',
             targets: [
-              { expr: `sluice_exporter_rdi_up{${E}}`, legendFormat: 'RDI database' },
-              { expr: `sluice_collector_metrics_up{${E}}`, legendFormat: 'collector metrics' },
+              range(`sluice_exporter_rdi_up{${E}}`, 'RDI database'),
+              range(`sluice_collector_metrics_up{${E}}`, 'collector metrics'),
             ],
-            mappings: UP_DOWN,
-            thresholds: [
-              { value: null, color: 'red' },
-              { value: 1, color: 'green' },
-            ],
+            ...UP_DOWN_STATE,
           },
           6,
         ),
@@ -383,59 +348,35 @@ export const collector: DashboardSpec = {
           title: 'Connected',
           description:
             "Debezium's Connected (streaming): the connector's link to the source database.",
-          targets: [
-            {
-              expr: `debezium_metrics_Connected{${C}, context="streaming"}`,
-              legendFormat: '{{name}}',
-            },
-          ],
+          targets: [range(debezium('Connected', 'streaming'), '{{name}}')],
           mappings: [
             { value: '0', text: 'DISCONNECTED', color: 'red' },
             { value: '1', text: 'CONNECTED', color: 'green' },
           ],
-          thresholds: [
-            { value: null, color: 'red' },
-            { value: 1, color: 'green' },
-          ],
+          thresholds: steps('red', 1, 'green'),
         }),
         stat({
           title: 'Metrics endpoint',
           description: "Whether Prometheus reached the collector's JMX exporter agent.",
-          targets: [{ expr: `up{${C}}`, legendFormat: '{{instance}}' }],
-          mappings: UP_DOWN,
-          thresholds: [
-            { value: null, color: 'red' },
-            { value: 1, color: 'green' },
-          ],
+          targets: [range(`up{${C}}`, '{{instance}}')],
+          ...UP_DOWN_STATE,
         }),
-        panel(
+        timeseries(
           {
-            type: 'timeseries',
             title: 'Lag behind source',
             description:
               'MilliSecondsBehindSource: source commit time to the connector reading the change.',
-            targets: [
-              {
-                expr: `debezium_metrics_MilliSecondsBehindSource{${C}, context="streaming"}`,
-                legendFormat: '{{name}}',
-              },
-            ],
+            targets: [range(debezium('MilliSecondsBehindSource', 'streaming'), '{{name}}')],
             unit: 'ms',
           },
           8,
         ),
-        panel(
+        timeseries(
           {
-            type: 'timeseries',
             title: 'Time since last event',
             description:
               'MilliSecondsSinceLastEvent: grows while the source is idle or capture stalls.',
-            targets: [
-              {
-                expr: `debezium_metrics_MilliSecondsSinceLastEvent{${C}, context="streaming"}`,
-                legendFormat: '{{name}}',
-              },
-            ],
+            targets: [range(debezium('MilliSecondsSinceLastEvent', 'streaming'), '{{name}}')],
             unit: 'ms',
           },
           8,
@@ -445,30 +386,23 @@ export const collector: DashboardSpec = {
     {
       title: 'Queue',
       panels: [
-        panel({
-          type: 'timeseries',
+        timeseries({
           title: 'Queue usage',
           description: "Share of the connector's change-event queue in use (max.queue.size).",
           targets: [
-            {
-              expr: `1 - debezium_metrics_QueueRemainingCapacity{${C}} / debezium_metrics_QueueTotalCapacity{${C}}`,
-              legendFormat: '{{context}}',
-            },
+            range(
+              `1 - debezium_metrics_QueueRemainingCapacity{${C}} / debezium_metrics_QueueTotalCapacity{${C}}`,
+              '{{context}}',
+            ),
           ],
           unit: 'percentunit',
           min: 0,
           max: 1,
         }),
-        panel({
-          type: 'timeseries',
+        timeseries({
           title: 'Queue size in bytes',
           description: 'CurrentQueueSizeInBytes (bounded by max.queue.size.in.bytes when set).',
-          targets: [
-            {
-              expr: `debezium_metrics_CurrentQueueSizeInBytes{${C}}`,
-              legendFormat: '{{context}}',
-            },
-          ],
+          targets: [range(`debezium_metrics_CurrentQueueSizeInBytes{${C}}`, '{{context}}')],
           unit: 'bytes',
         }),
       ],
@@ -476,64 +410,54 @@ export const collector: DashboardSpec = {
     {
       title: 'Events and errors',
       panels: [
-        panel({
-          type: 'timeseries',
+        timeseries({
           title: 'Change events per second',
           description: 'Create, update and delete events the connector read while streaming.',
           targets: [
-            {
-              expr: `rate(debezium_metrics_TotalNumberOfCreateEventsSeen{${C}, context="streaming"}${RATE})`,
-              legendFormat: 'create',
-            },
-            {
-              expr: `rate(debezium_metrics_TotalNumberOfUpdateEventsSeen{${C}, context="streaming"}${RATE})`,
-              legendFormat: 'update',
-            },
-            {
-              expr: `rate(debezium_metrics_TotalNumberOfDeleteEventsSeen{${C}, context="streaming"}${RATE})`,
-              legendFormat: 'delete',
-            },
+            range(
+              `rate(${debezium('TotalNumberOfCreateEventsSeen', 'streaming')}${RATE})`,
+              'create',
+            ),
+            range(
+              `rate(${debezium('TotalNumberOfUpdateEventsSeen', 'streaming')}${RATE})`,
+              'update',
+            ),
+            range(
+              `rate(${debezium('TotalNumberOfDeleteEventsSeen', 'streaming')}${RATE})`,
+              'delete',
+            ),
           ],
           unit: 'ops',
         }),
-        panel({
-          type: 'timeseries',
+        timeseries({
           title: 'Committed transactions per second',
           description: 'NumberOfCommittedTransactions read from the source.',
           targets: [
-            {
-              expr: `rate(debezium_metrics_NumberOfCommittedTransactions{${C}, context="streaming"}${RATE})`,
-              legendFormat: '{{name}}',
-            },
+            range(
+              `rate(${debezium('NumberOfCommittedTransactions', 'streaming')}${RATE})`,
+              '{{name}}',
+            ),
           ],
           unit: 'ops',
         }),
-        panel({
-          type: 'timeseries',
+        timeseries({
           title: 'Erroneous and filtered events',
           description:
             'NumberOfErroneousEvents and NumberOfEventsFiltered since the collector started.',
           targets: [
-            {
-              expr: `debezium_metrics_NumberOfErroneousEvents{${C}, context="streaming"}`,
-              legendFormat: 'erroneous',
-            },
-            {
-              expr: `debezium_metrics_NumberOfEventsFiltered{${C}, context="streaming"}`,
-              legendFormat: 'filtered',
-            },
+            range(debezium('NumberOfErroneousEvents', 'streaming'), 'erroneous'),
+            range(debezium('NumberOfEventsFiltered', 'streaming'), 'filtered'),
           ],
         }),
-        panel({
-          type: 'timeseries',
+        timeseries({
           title: 'Collector restarts',
           description:
             'Restarts of Debezium Server by the operator in this term (it exits when its engine fails).',
           targets: [
-            {
-              expr: `sluice_component_restarts_total{job=~"$exporter_job", type="collector"}`,
-              legendFormat: '{{component}}',
-            },
+            range(
+              `sluice_component_restarts_total{job=~"$exporter_job", type="collector"}`,
+              '{{component}}',
+            ),
           ],
         }),
       ],
@@ -546,14 +470,8 @@ export const collector: DashboardSpec = {
             title: 'Snapshot state',
             description: 'SnapshotRunning and SnapshotCompleted of the current collector run.',
             targets: [
-              {
-                expr: `debezium_metrics_SnapshotRunning{${C}, context="snapshot"}`,
-                legendFormat: 'running',
-              },
-              {
-                expr: `debezium_metrics_SnapshotCompleted{${C}, context="snapshot"}`,
-                legendFormat: 'completed',
-              },
+              range(debezium('SnapshotRunning', 'snapshot'), 'running'),
+              range(debezium('SnapshotCompleted', 'snapshot'), 'completed'),
             ],
             mappings: [
               { value: '0', text: 'no', color: 'text' },
@@ -567,14 +485,8 @@ export const collector: DashboardSpec = {
             title: 'Snapshot tables',
             description: 'TotalTableCount and RemainingTableCount.',
             targets: [
-              {
-                expr: `debezium_metrics_TotalTableCount{${C}, context="snapshot"}`,
-                legendFormat: 'total',
-              },
-              {
-                expr: `debezium_metrics_RemainingTableCount{${C}, context="snapshot"}`,
-                legendFormat: 'remaining',
-              },
+              range(debezium('TotalTableCount', 'snapshot'), 'total'),
+              range(debezium('RemainingTableCount', 'snapshot'), 'remaining'),
             ],
           },
           6,
@@ -583,12 +495,7 @@ export const collector: DashboardSpec = {
           {
             title: 'Snapshot duration',
             description: 'SnapshotDurationInSeconds of the last (or running) snapshot.',
-            targets: [
-              {
-                expr: `debezium_metrics_SnapshotDurationInSeconds{${C}, context="snapshot"}`,
-                legendFormat: '{{name}}',
-              },
-            ],
+            targets: [range(debezium('SnapshotDurationInSeconds', 'snapshot'), '{{name}}')],
             unit: 's',
           },
           6,
@@ -598,13 +505,7 @@ export const collector: DashboardSpec = {
             type: 'bargauge',
             title: 'Rows scanned per table',
             description: 'RowsScanned per table by the snapshot of the current collector run.',
-            targets: [
-              {
-                expr: `debezium_metrics_RowsScanned{${C}, context="snapshot"}`,
-                legendFormat: '{{table}}',
-                instant: true,
-              },
-            ],
+            targets: [instant(debezium('RowsScanned', 'snapshot'), '{{table}}')],
           },
           6,
           4,
@@ -614,45 +515,34 @@ export const collector: DashboardSpec = {
     {
       title: 'JVM',
       panels: [
-        panel(
+        timeseries(
           {
-            type: 'timeseries',
             title: 'Heap',
             description: 'JVM heap used and committed.',
             targets: [
-              { expr: `jvm_memory_used_bytes{${C}, area="heap"}`, legendFormat: 'used' },
-              {
-                expr: `jvm_memory_committed_bytes{${C}, area="heap"}`,
-                legendFormat: 'committed',
-              },
+              range(`jvm_memory_used_bytes{${C}, area="heap"}`, 'used'),
+              range(`jvm_memory_committed_bytes{${C}, area="heap"}`, 'committed'),
             ],
             unit: 'bytes',
           },
           8,
         ),
-        panel(
+        timeseries(
           {
-            type: 'timeseries',
             title: 'Garbage collection',
             description: 'Share of wall-clock time spent in each garbage collector.',
-            targets: [
-              {
-                expr: `rate(jvm_gc_collection_seconds_sum{${C}}${RATE})`,
-                legendFormat: '{{gc}}',
-              },
-            ],
+            targets: [range(`rate(jvm_gc_collection_seconds_sum{${C}}${RATE})`, '{{gc}}')],
             unit: 'percentunit',
           },
           8,
         ),
-        panel(
+        timeseries(
           {
-            type: 'timeseries',
             title: 'Process CPU and memory',
             description: 'CPU cores in use and resident memory of the collector process.',
             targets: [
-              { expr: `rate(process_cpu_seconds_total{${C}}${RATE})`, legendFormat: 'CPU cores' },
-              { expr: `process_resident_memory_bytes{${C}} / 2^30`, legendFormat: 'RSS GiB' },
+              range(`rate(process_cpu_seconds_total{${C}}${RATE})`, 'CPU cores'),
+              range(`process_resident_memory_bytes{${C}} / 2^30`, 'RSS GiB'),
             ],
           },
           8,
@@ -674,42 +564,34 @@ export const processor: DashboardSpec = {
     {
       title: 'Throughput',
       panels: [
-        panel({
-          type: 'timeseries',
+        timeseries({
           title: 'Records per second',
           description: 'Records processed (all tables), and of them filtered and rejected.',
           targets: [
-            { expr: `rate(processed_records_total{${E}}${RATE})`, legendFormat: 'processed' },
-            { expr: `rate(filtered_records_total{${E}}${RATE})`, legendFormat: 'filtered' },
-            { expr: `rate(rejected_records_total{${E}}${RATE})`, legendFormat: 'rejected' },
+            range(`rate(processed_records_total{${E}}${RATE})`, 'processed'),
+            range(`rate(filtered_records_total{${E}}${RATE})`, 'filtered'),
+            range(`rate(rejected_records_total{${E}}${RATE})`, 'rejected'),
           ],
           unit: 'ops',
         }),
-        panel(
+        timeseries(
           {
-            type: 'timeseries',
             title: 'Batches per second',
             description: 'Batches written to the target and acknowledged.',
-            targets: [
-              {
-                expr: `rate(rdi_processed_batches_total{${E}}${RATE})`,
-                legendFormat: 'batches',
-              },
-            ],
+            targets: [range(`rate(rdi_processed_batches_total{${E}}${RATE})`, 'batches')],
             unit: 'ops',
           },
           6,
         ),
-        panel(
+        timeseries(
           {
-            type: 'timeseries',
             title: 'Average batch size',
             description: 'Records per batch over the interval (bounded by read_batch_size).',
             targets: [
-              {
-                expr: `rate(rdi_processor_batch_size_total{${E}}${RATE}) / rate(rdi_processed_batches_total{${E}}${RATE})`,
-                legendFormat: 'records per batch',
-              },
+              range(
+                `rate(rdi_processor_batch_size_total{${E}}${RATE}) / rate(rdi_processed_batches_total{${E}}${RATE})`,
+                'records per batch',
+              ),
             ],
           },
           6,
@@ -719,53 +601,38 @@ export const processor: DashboardSpec = {
     {
       title: 'Time per batch',
       panels: [
-        panel({
-          type: 'timeseries',
+        timeseries({
           title: 'Average time per batch by stage',
           description: 'Read, transform, write and acknowledge time of an average batch (stacked).',
           targets: [
-            { expr: perBatch('read'), legendFormat: 'read' },
-            { expr: perBatch('transform'), legendFormat: 'transform' },
-            { expr: perBatch('write'), legendFormat: 'write' },
-            { expr: perBatch('ack'), legendFormat: 'ack' },
+            range(perBatch('read'), 'read'),
+            range(perBatch('transform'), 'transform'),
+            range(perBatch('write'), 'write'),
+            range(perBatch('ack'), 'ack'),
           ],
           unit: 'ms',
           custom: STACKED,
         }),
-        panel({
-          type: 'timeseries',
+        timeseries({
           title: 'Last batch',
           description: 'Read, transform and write time of the last batch, and their sum.',
           targets: [
-            { expr: `rdi_processor_read_time_ms_last{${E}}`, legendFormat: 'read' },
-            { expr: `rdi_processor_transform_time_ms_last{${E}}`, legendFormat: 'transform' },
-            { expr: `rdi_processor_write_time_ms_last{${E}}`, legendFormat: 'write' },
-            { expr: `rdi_processor_total_time_ms_last{${E}}`, legendFormat: 'total' },
+            range(`rdi_processor_read_time_ms_last{${E}}`, 'read'),
+            range(`rdi_processor_transform_time_ms_last{${E}}`, 'transform'),
+            range(`rdi_processor_write_time_ms_last{${E}}`, 'write'),
+            range(`rdi_processor_total_time_ms_last{${E}}`, 'total'),
           ],
           unit: 'ms',
         }),
-        panel({
-          type: 'timeseries',
+        timeseries({
           title: 'Busy share by stage',
           description:
             'Milliseconds spent per second of wall clock in each stage: how busy the processor is.',
           targets: [
-            {
-              expr: `rate(rdi_processor_read_time_ms_total{${E}}${RATE}) / 1000`,
-              legendFormat: 'read',
-            },
-            {
-              expr: `rate(rdi_processor_transform_time_ms_total{${E}}${RATE}) / 1000`,
-              legendFormat: 'transform',
-            },
-            {
-              expr: `rate(rdi_processor_write_time_ms_total{${E}}${RATE}) / 1000`,
-              legendFormat: 'write',
-            },
-            {
-              expr: `rate(rdi_processor_ack_time_ms_total{${E}}${RATE}) / 1000`,
-              legendFormat: 'ack',
-            },
+            range(`rate(rdi_processor_read_time_ms_total{${E}}${RATE}) / 1000`, 'read'),
+            range(`rate(rdi_processor_transform_time_ms_total{${E}}${RATE}) / 1000`, 'transform'),
+            range(`rate(rdi_processor_write_time_ms_total{${E}}${RATE}) / 1000`, 'write'),
+            range(`rate(rdi_processor_ack_time_ms_total{${E}}${RATE}) / 1000`, 'ack'),
           ],
           unit: 'percentunit',
           custom: STACKED,
@@ -774,7 +641,7 @@ export const processor: DashboardSpec = {
           {
             title: 'Last batch size',
             description: 'Records in the last batch.',
-            targets: [{ expr: `rdi_processor_batch_size_last{${E}}`, legendFormat: 'records' }],
+            targets: [range(`rdi_processor_batch_size_last{${E}}`, 'records')],
           },
           6,
         ),
@@ -782,7 +649,7 @@ export const processor: DashboardSpec = {
           {
             title: 'Batches',
             description: 'Batches written since the statistics were last reset.',
-            targets: [{ expr: `rdi_processed_batches_total{${E}}`, legendFormat: 'batches' }],
+            targets: [range(`rdi_processed_batches_total{${E}}`, 'batches')],
           },
           6,
         ),
@@ -791,41 +658,30 @@ export const processor: DashboardSpec = {
     {
       title: 'Memory and health',
       panels: [
-        panel({
-          type: 'timeseries',
+        timeseries({
           title: 'Memory',
           description:
             "The processor's resident set size (RSS) and V8 heap in use, as it reports them.",
           targets: [
-            {
-              expr: `sluice_processor_resident_memory_bytes{${E}}`,
-              legendFormat: 'RSS {{consumer}}',
-            },
-            { expr: `sluice_processor_heap_used_bytes{${E}}`, legendFormat: 'heap {{consumer}}' },
+            range(`sluice_processor_resident_memory_bytes{${E}}`, 'RSS {{consumer}}'),
+            range(`sluice_processor_heap_used_bytes{${E}}`, 'heap {{consumer}}'),
           ],
           unit: 'bytes',
         }),
-        panel(
+        timeseries(
           {
-            type: 'timeseries',
             title: 'Backlog',
             description: 'Entries waiting in all change streams.',
-            targets: [
-              {
-                expr: `sum(rdi_incoming_entries{${E}, operation="pending"})`,
-                legendFormat: 'entries',
-              },
-            ],
+            targets: [range(`sum(rdi_incoming_entries{${E}, operation="pending"})`, 'entries')],
           },
           6,
         ),
-        panel(
+        timeseries(
           {
-            type: 'timeseries',
             title: 'Highest end-to-end latency',
             description:
               "The highest of the streams' last-batch latencies (source commit to target).",
-            targets: [{ expr: `max(rdi_stream_event_latency_ms{${E}})`, legendFormat: 'latency' }],
+            targets: [range(`max(rdi_stream_event_latency_ms{${E}})`, 'latency')],
             unit: 'ms',
           },
           6,
@@ -834,17 +690,8 @@ export const processor: DashboardSpec = {
           {
             title: 'Processor running',
             description: 'Whether the operator reports the processor running.',
-            targets: [
-              {
-                expr: `sluice_component_up{${E}, type="processor"}`,
-                legendFormat: '{{component}}',
-              },
-            ],
-            mappings: UP_DOWN,
-            thresholds: [
-              { value: null, color: 'red' },
-              { value: 1, color: 'green' },
-            ],
+            targets: [range(`sluice_component_up{${E}, type="processor"}`, '{{component}}')],
+            ...UP_DOWN_STATE,
           },
           6,
         ),
@@ -853,15 +700,9 @@ export const processor: DashboardSpec = {
             title: 'Processor restarts',
             description: 'Restarts of the processor by the operator in this term.',
             targets: [
-              {
-                expr: `sluice_component_restarts_total{${E}, type="processor"}`,
-                legendFormat: '{{component}}',
-              },
+              range(`sluice_component_restarts_total{${E}, type="processor"}`, '{{component}}'),
             ],
-            thresholds: [
-              { value: null, color: 'green' },
-              { value: 1, color: 'orange' },
-            ],
+            thresholds: steps('green', 1, 'orange'),
           },
           6,
         ),

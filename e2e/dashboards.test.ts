@@ -239,6 +239,23 @@ afterAll(async () => {
 
 describe('Grafana dashboards on a running pipeline', () => {
   it('runs a workload with every kind of change, a rejected record and a processor restart', async () => {
+    // The alerts take increase() of these counters, which sees no increase in a series whose
+    // first scraped sample is already above zero: Prometheus must hold a zero of each first.
+    await waitFor(
+      'Prometheus to have scraped the counters the alerts watch at zero',
+      async () => {
+        const rejected = await panelValues(
+          'rdi_incoming_entries{operation="rejected",data_source="shop.public.orders"} == 0',
+          true,
+        );
+        const restarts = await panelValues(
+          'sluice_component_restarts_total{component="processor"} == 0',
+          true,
+        );
+        return rejected.length > 0 && restarts.length > 0;
+      },
+      { timeoutMs: 120_000 },
+    );
     await sql(`
       INSERT INTO customers SELECT i, 'customer ' || i, CASE WHEN i % 3 = 0 THEN 'test' ELSE 'active' END
         FROM generate_series(51, 80) i;

@@ -43,7 +43,7 @@ export function kubeTool(program: KubeTool): string {
     accessSync(path, constants.X_OK);
   } catch {
     throw new Error(
-      `${path} is missing: run scripts/install-k8s-tools.sh (scripts/bootstrap.sh does)`,
+      `${path} is missing: run scripts/install-k8s-tools.sh (scripts/test.sh does)`,
     );
   }
   return path;

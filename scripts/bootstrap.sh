@@ -30,7 +30,6 @@ if [ ! -f "$stamp" ] || ! cmp -s "$SLUICE_ROOT/package-lock.json" "$stamp"; then
   cp "$SLUICE_ROOT/package-lock.json" "$stamp"
 fi
 
-bash "$SLUICE_ROOT/scripts/install-schemathesis.sh" >/dev/null
 # The web UI (ui/dist, served by the api) is built when what it is built from changed: its
 # sources, the pipeline loader and schemas it bundles, the API types, the lock file.
 ui_stamp="$SLUICE_ROOT/ui/dist/.sluice-build-stamp"
@@ -47,6 +46,4 @@ SLUICE_DEBEZIUM_DIR="$(bash "$SLUICE_ROOT/debezium-config/install-debezium.sh")"
 export SLUICE_DEBEZIUM_DIR
 SLUICE_JAVA="$(bash "$SLUICE_ROOT/debezium-config/find-java.sh")"
 export SLUICE_JAVA
-# Helm, kubeconform and its schemas, kube-apiserver, kubectl, etcd: the chart and operator tests'.
-bash "$SLUICE_ROOT/scripts/install-k8s-tools.sh"
 log "ready: node $(node --version), java $SLUICE_JAVA, debezium $SLUICE_DEBEZIUM_DIR"

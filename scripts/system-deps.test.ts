@@ -87,7 +87,7 @@ describe('system programs', () => {
     ).toEqual([]);
   });
 
-  // After scripts/bootstrap.sh, which runs scripts/install-k8s-tools.sh.
+  // After scripts/test.sh has run scripts/install-k8s-tools.sh (before the tests).
   it('finds every tool of scripts/built-tools.txt built', () => {
     const absent = [...built].filter((program) => {
       try {

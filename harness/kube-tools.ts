@@ -42,9 +42,7 @@ export function kubeTool(program: KubeTool): string {
   try {
     accessSync(path, constants.X_OK);
   } catch {
-    throw new Error(
-      `${path} is missing: run scripts/install-k8s-tools.sh (scripts/test.sh does)`,
-    );
+    throw new Error(`${path} is missing: run scripts/install-k8s-tools.sh (scripts/test.sh does)`);
   }
   return path;
 }

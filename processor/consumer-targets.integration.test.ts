@@ -15,12 +15,11 @@ import {
   statsKey,
 } from '../pipeline/redis-keys.ts';
 import type { ChangeEvent } from './change-event.ts';
-import type { ProcessorSettings } from './consumer.ts';
 import { Processor } from './consumer.ts';
-import type { Logger } from './ports.ts';
 import { systemClock } from './ports.ts';
 import type { AsyncJob } from './process-entries.ts';
 import { standaloneWriter } from './target-writer.ts';
+import { fastSettings, quietLogger } from './testing/fast-settings.ts';
 import type { EventPlan } from './write-plan.ts';
 
 const ctx = useTestContext();
@@ -29,22 +28,8 @@ let reader: Redis;
 let target: Redis;
 let cache2: Redis;
 
-const quiet: Logger = { info: () => undefined, warn: () => undefined, error: () => undefined };
-const settings: ProcessorSettings = {
-  consumerName: 'p1',
-  epoch: 1,
-  jobName: 'default',
-  readBatchSize: 50,
-  readBatchBytes: 8_388_608,
-  readBlockMs: 20,
-  streamsCheckIntervalMs: 50,
-  errorHandling: 'dlq',
-  dlqMaxMessages: 1000,
-  retryInitialDelayMs: 10,
-  retryMaxDelayMs: 50,
-  backpressure: { backlogHigh: 1000, backlogLow: 10, memoryHigh: 0.9, memoryLow: 0.8 },
-  backpressureCheckIntervalMs: 10,
-};
+const quiet = quietLogger;
+const settings = fastSettings;
 
 beforeAll(async () => {
   const [rdiServer, targetServer, cache2Server] = await Promise.all([

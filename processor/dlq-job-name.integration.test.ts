@@ -8,36 +8,21 @@ import { useTestContext } from '../harness/test-context.ts';
 import { waitFor } from '../harness/wait-for.ts';
 import { parseJobFile } from '../pipeline/load-jobs.ts';
 import { CHECKPOINT_KEY } from '../pipeline/redis-keys.ts';
-import type { ProcessorSettings } from './consumer.ts';
 import { Processor } from './consumer.ts';
 import { jobNamer } from './job-names.ts';
 import { compileJob } from './jobs/compile-job.ts';
 import { createPipelineJob } from './jobs/pipeline-job.ts';
-import type { Logger } from './ports.ts';
 import { systemClock } from './ports.ts';
 import { standaloneWriter } from './target-writer.ts';
+import { fastSettings, quietLogger } from './testing/fast-settings.ts';
 
 const ctx = useTestContext();
 let rdi: Redis;
 let reader: Redis;
 let target: Redis;
 
-const quiet: Logger = { info: () => undefined, warn: () => undefined, error: () => undefined };
-const settings: ProcessorSettings = {
-  consumerName: 'p1',
-  epoch: 1,
-  jobName: 'default',
-  readBatchSize: 50,
-  readBatchBytes: 8_388_608,
-  readBlockMs: 20,
-  streamsCheckIntervalMs: 50,
-  errorHandling: 'dlq',
-  dlqMaxMessages: 1000,
-  retryInitialDelayMs: 10,
-  retryMaxDelayMs: 50,
-  backpressure: { backlogHigh: 1000, backlogLow: 10, memoryHigh: 0.9, memoryLow: 0.8 },
-  backpressureCheckIntervalMs: 10,
-};
+const quiet = quietLogger;
+const settings = fastSettings;
 
 // Fails on a record whose `age` is a string ($number of a non-number throws).
 const JOB = `source:

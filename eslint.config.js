@@ -2,6 +2,48 @@
 import tseslint from 'typescript-eslint';
 import importX from 'eslint-plugin-import-x';
 
+/** Packages that talk to the network, the disk or databases. */
+const IO_MODULES = ['ioredis', 'pg', 'mysql2', 'mysql2/promise', 'mariadb', 'redis', 'undici'];
+
+/** Processor files that do I/O (directly or through an import of theirs). */
+const ADAPTER_MODULES = [
+  'acknowledge-batch.ts',
+  'apply-batch.ts',
+  'backpressure-monitor.ts',
+  'cluster-writer.ts',
+  'consume-runner.ts',
+  'consumer.ts',
+  'jmespath-runtime.ts',
+  'json-module-check.ts',
+  'load-config.ts',
+  'load-jobs.ts',
+  'main.ts',
+  'pipeline-targets.ts',
+  'rdi-database-check.ts',
+  'script-runner.ts',
+  'sql-expression.ts',
+  'stream-discovery.ts',
+  'stream-source.ts',
+  'target-connect.ts',
+  'target-set.ts',
+  'target-tls.ts',
+  'target-writer.ts',
+];
+
+/** Decoding, jobs and planning: the processor's pure core (STYLE.md practice 1). */
+const PURE_CORE_FILES = [
+  'processor/{backpressure,change-event,consume-state,convert-value,decimal,decode-envelope}.ts',
+  'processor/{default-job,entry-id,job-names,lossless-json,process-entries,read-budget}.ts',
+  'processor/{render-hash-value,render-json-value,row-index,snapshot-sweep,stream-entry}.ts',
+  'processor/{temporal,type-bits,type-infinity,type-rdi,type-rendering,value-depth,write-plan}.ts',
+  'processor/jobs/{dry-run,expression-cache,expression,field-path,jmespath-functions}.ts',
+  'processor/jobs/{job-record,job-value,json-size,jsonata-check,jsonata-expression}.ts',
+  'processor/jobs/{jsonata-fast,jsonata-guards,linear-regex,output-mapping,output-nest}.ts',
+  'processor/jobs/{output-ops,pipeline-job,redis-commands,run-job,select-job,sql-tokens}.ts',
+  'processor/jobs/{step,xml-to-dict}.ts',
+  'pipeline/records/*.ts',
+];
+
 export default tseslint.config(
   { ignores: ['node_modules/**', '.cache/**', 'coverage/**', '**/*.js', '!eslint.config.js'] },
   ...tseslint.configs.strictTypeChecked,
@@ -16,6 +58,31 @@ export default tseslint.config(
       '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true }],
       'import-x/no-cycle': 'error',
       'import-x/no-self-import': 'error',
+    },
+  },
+  {
+    // The pure core (decoding, jobs, planning): no I/O. These files move into a no-I/O folder
+    // later; until then the rule names them. Adapters (Redis scripts, targets, discovery,
+    // the runner) may be imported for their types only.
+    files: PURE_CORE_FILES,
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: IO_MODULES.map((name) => ({ name, message: 'The pure core does no I/O.' })),
+          patterns: [
+            {
+              group: ['node:*', '!node:crypto', '!node:util', '!node:buffer', '!node:assert'],
+              message: 'The pure core does no I/O.',
+            },
+            {
+              group: ADAPTER_MODULES.map((file) => `**/${file}`),
+              allowTypeImports: true,
+              message: 'The pure core may use an adapter only for its types.',
+            },
+          ],
+        },
+      ],
     },
   },
   {

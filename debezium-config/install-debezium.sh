@@ -10,7 +10,14 @@ dest="$cache/debezium-server-$version"
 # Written last: a folder without it is a half-done unpack and is redone.
 marker="$dest/.sluice-installed"
 
+# Sluice's own extensions (the type descriptor transformation, the bit varying converter) go into
+# the distribution's lib/, rebuilt when their sources change.
+install_extensions() {
+  bash "$(dirname "$0")/../scripts/build-debezium-extensions.sh" "$dest/lib" >/dev/null
+}
+
 if [[ -f "$marker" ]]; then
+  install_extensions
   echo "$dest"
   exit 0
 fi
@@ -20,6 +27,7 @@ exec 9>"$cache/.debezium-server-$version.lock"
 if command -v flock >/dev/null; then flock 9; fi
 # Another run may have finished the install while this one waited for the lock.
 if [[ -f "$marker" ]]; then
+  install_extensions
   echo "$dest"
   exit 0
 fi
@@ -56,5 +64,6 @@ fi
 rm -rf "$dest"
 mv "$tmp/debezium-server" "$dest"
 date -u +%Y-%m-%dT%H:%M:%SZ >"$marker"
+install_extensions
 echo "install-debezium: installed Debezium Server $version in $dest" >&2
 echo "$dest"

@@ -23,6 +23,13 @@ RUN mvn -B -q -Dstyle.color=never \
  && mv /opt/debezium-server /opt/debezium-server-dist \
  && test -d /opt/debezium-server-dist/lib \
  && rm -rf /tmp/dist /root/.m2
+# Sluice's Debezium extensions (type descriptor transformation, bit varying converter), built
+# here by Maven as scripts/build-debezium-extensions.sh builds them outside images.
+COPY collector/java/sluice-debezium-extensions /tmp/sluice-debezium-extensions
+RUN mvn -B -q -Dstyle.color=never -f /tmp/sluice-debezium-extensions/pom.xml package \
+ && cp /tmp/sluice-debezium-extensions/target/sluice-debezium-extensions.jar \
+      /opt/debezium-server-dist/lib/sluice-debezium-extensions.jar \
+ && rm -rf /tmp/sluice-debezium-extensions /root/.m2
 
 # --- node: Node.js from the npm package the project pins (as scripts/bootstrap.sh does), so the
 # images run the same Node.js whichever base built them ---

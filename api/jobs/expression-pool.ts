@@ -18,6 +18,8 @@ export interface ExpressionPoolLimits {
   readonly heapMb: number;
   /** Tasks that may wait for a worker; one more is refused at once (retryable). */
   readonly queue: number;
+  /** What a task is called in overrun errors ("the job ran longer than …"). */
+  readonly subject?: string;
 }
 
 export const DEFAULT_POOL_LIMITS: ExpressionPoolLimits = {
@@ -170,7 +172,7 @@ export class ExpressionPool {
     running.pending.reject(
       new SluiceError(
         'JOB_LIMIT_EXCEEDED',
-        `the job ran longer than ${this.limits.deadlineMs} ms in total and was stopped`,
+        `${this.limits.subject ?? 'the job'} ran longer than ${this.limits.deadlineMs} ms in total and was stopped`,
         {
           hint: 'give fewer inputs, or simplify the expressions (a loop or regular expression that never ends?)',
         },
@@ -193,7 +195,7 @@ export class ExpressionPool {
       error.code === 'ERR_WORKER_OUT_OF_MEMORY'
         ? new SluiceError(
             'JOB_LIMIT_EXCEEDED',
-            `the job needed more than ${this.limits.heapMb} MiB of memory and was stopped`,
+            `${this.limits.subject ?? 'the job'} needed more than ${this.limits.heapMb} MiB of memory and was stopped`,
             {
               hint: 'an expression builds a very large value (e.g. $pad or a string doubled in a loop)',
             },

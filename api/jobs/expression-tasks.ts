@@ -2,12 +2,18 @@
 // structured-clonable data. A new task (a trace rendering, job tests) is one entry here.
 
 import type { TracedEntry } from '../trace/trace-entries.ts';
+import {
+  checkDefinition,
+  type DefinitionCheck,
+  type DefinitionCheckRequest,
+} from '../pipelines/check-definition.ts';
 import { runDryRunRequest, type DryRunRequest, type DryRunResponse } from './dry-run-request.ts';
 import { renderTrace, type TraceRenderRequest } from './trace-request.ts';
 
 export interface ExpressionTasks {
   readonly 'dry-run': (input: DryRunRequest) => Promise<DryRunResponse>;
   readonly trace: (input: TraceRenderRequest) => Promise<TracedEntry[]>;
+  readonly 'check-pipeline': (input: DefinitionCheckRequest) => Promise<DefinitionCheck>;
 }
 
 export type TaskName = keyof ExpressionTasks;
@@ -17,4 +23,5 @@ export type TaskOutput<N extends TaskName> = Awaited<ReturnType<ExpressionTasks[
 export const expressionTasks: ExpressionTasks = {
   'dry-run': runDryRunRequest,
   trace: renderTrace,
+  'check-pipeline': checkDefinition,
 };

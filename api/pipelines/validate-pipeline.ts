@@ -9,18 +9,23 @@
 // stored secrets gets them only when it goes where the stored pipeline already goes.
 
 import { SluiceError } from '../../common/errors.ts';
-import { configNoticesOfText } from '../../pipeline/config-notices.ts';
-import { ENV_REFERENCE } from '../../pipeline/config-scalars.ts';
-import { checkPipelineConfig, type PipelineConfig } from '../../pipeline/load-config.ts';
+import type { PipelineConfig } from '../../pipeline/load-config.ts';
 import { ProblemsError, problemOf } from '../http/problems-error.ts';
 import type { ConnectionSpec, ConnectionTester } from '../net/test-connections.ts';
 import type { Problem } from '../schemas/error-body.ts';
 import type { PipelineDefinition } from '../store/pipeline-store.ts';
-import { compileJobText, compilePipelineJobs, outputDefaultsOf } from '../jobs/pipeline-jobs.ts';
-import { redactedEnvironment } from '../jobs/redacted-env.ts';
 import { secretRedactor, type Redactor } from '../secrets/redact-secrets.ts';
 import { targetAuthOptions } from '../../processor/target-tls.ts';
-import type { OutputDefaults } from '../../processor/jobs/compile-output.ts';
+import {
+  checkDefinition,
+  type DefinitionCheck,
+  type DefinitionCheckRequest,
+} from './check-definition.ts';
+
+export { CONFIG_NO_EFFECT } from './check-definition.ts';
+
+/** Runs checkDefinition: in process by default, in an expression worker in the api. */
+export type DefinitionChecker = (request: DefinitionCheckRequest) => Promise<DefinitionCheck>;
 
 const DEFAULT_PORTS: Readonly<Record<string, number>> = {
   postgresql: 5432,
@@ -39,6 +44,8 @@ export interface ValidateOptions {
    * credentials that come from stored secrets (others are tried without them).
    */
   readonly trustedConnections?: ReadonlySet<string>;
+  /** Where the CPU-bound checks run (default: in this thread). */
+  readonly check?: DefinitionChecker;
 }
 
 export interface ValidatedPipeline {
@@ -48,27 +55,24 @@ export interface ValidatedPipeline {
   readonly warnings: Problem[];
 }
 
-/** The code of a warning about a config key that has no effect in Sluice. */
-export const CONFIG_NO_EFFECT = 'CONFIG_NO_EFFECT';
-
 /** Validates; a valid pipeline comes back with what was tried and its warnings. */
 export async function validatePipeline(
   definition: PipelineDefinition,
   options: ValidateOptions,
 ): Promise<ValidatedPipeline> {
   const redact = secretRedactor(Object.values(options.secrets));
-  const problems: Problem[] = [];
-  const checked = checkPipelineConfig(definition.config, 'config.yaml', options.secrets);
-  if (!checked.ok) problems.push(...checked.errors.map(problemOf));
-  // Jobs compile with the config's output defaults when the config is valid (RDI's otherwise).
-  const defaults = outputDefaultsOf(checked.ok ? checked.config.processors : undefined);
-  // Every job's connections must be targets of config.yaml (checked when the config is valid).
-  const targets = checked.ok ? Object.keys(checked.config.targets) : undefined;
-  problems.push(...jobProblems(definition.jobs, options.secrets, defaults, targets));
+  const check = options.check ?? checkDefinition;
+  const checked = await check({
+    config: definition.config,
+    jobs: definition.jobs,
+    secrets: options.secrets,
+  });
+  const problems: Problem[] = [...checked.problems];
+  const config = checked.config;
   const tested: string[] = [];
-  if (checked.ok && problems.length === 0 && options.testConnections !== undefined) {
+  if (config !== undefined && problems.length === 0 && options.testConnections !== undefined) {
     const secretValues = Object.values(options.secrets).filter((value) => value.length > 0);
-    for (const spec of connectionSpecs(checked.config)) {
+    for (const spec of connectionSpecs(config)) {
       const trusted = options.trustedConnections?.has(connectionKey(spec)) === true;
       // A host holding a secret would send it in the DNS query (`${PASSWORD}.example.net`):
       // such a connection is tried only where the stored pipeline already goes.
@@ -81,7 +85,7 @@ export async function validatePipeline(
     }
   }
   const first = problems[0];
-  if (first === undefined) return { tested, warnings: configWarnings(definition.config) };
+  if (first === undefined) return { tested, warnings: checked.warnings };
   const shown = problems.map((problem) => redactProblem(problem, redact));
   const summary =
     shown.length === 1
@@ -95,71 +99,6 @@ export async function validatePipeline(
     shown,
     first.path === undefined ? undefined : redact(first.path),
   );
-}
-
-/**
- * The jobs' problems, compiled with the real secrets (what the processor will run). A job
- * whose text references a stored secret is described from a compile with placeholders, or,
- * when only the real values fail, by one problem that says so without details.
- */
-function jobProblems(
-  jobs: Readonly<Record<string, string>>,
-  secrets: Readonly<Record<string, string>>,
-  defaults: OutputDefaults,
-  targets: readonly string[] | undefined,
-): Problem[] {
-  const real = compilePipelineJobs(jobs, secrets, defaults, targets);
-  if (real.problems.length === 0) return [];
-  const placeholders = redactedEnvironment(Object.keys(secrets));
-  const problems: Problem[] = [];
-  const described = new Set<string>();
-  for (const error of real.problems) {
-    const file = error.location?.file;
-    const name = file?.replace(/^jobs\//, '').replace(/\.yaml$/, '');
-    const text = name === undefined ? undefined : jobs[name];
-    if (file === undefined || text === undefined || !usesSecrets(text, secrets)) {
-      problems.push(problemOf(error));
-      continue;
-    }
-    if (described.has(file)) continue;
-    described.add(file);
-    const shown = compileJobText(text, file, placeholders, defaults);
-    if ('problems' in shown && shown.problems.length > 0) {
-      problems.push(...shown.problems.map(problemOf));
-    } else {
-      problems.push({
-        code: 'JOB_INVALID',
-        message: `${file}: the job fails only with its secret values filled in; details are not shown because they could reveal a secret.`,
-        file,
-        hint: 'check the values of the secrets the job references',
-      });
-    }
-  }
-  return problems;
-}
-
-function usesSecrets(text: string, secrets: Readonly<Record<string, string>>): boolean {
-  for (const match of text.matchAll(new RegExp(ENV_REFERENCE.source, 'g'))) {
-    const name = match[1];
-    if (name !== undefined && Object.hasOwn(secrets, name)) return true;
-  }
-  return false;
-}
-
-/**
- * The deploy warnings of config.yaml. Not redacted: they are read from the text as sent, with
- * no `${NAME}` resolved, so they hold no stored secret; redacting would mangle a fixed word
- * such as "Sluice" wherever a secret happens to have that value.
- */
-function configWarnings(config: string): Problem[] {
-  return configNoticesOfText(config, 'config.yaml').map(({ path, message, location }) => ({
-    code: CONFIG_NO_EFFECT,
-    message,
-    path: path.join('.'),
-    file: location.file,
-    line: location.line,
-    column: location.column,
-  }));
 }
 
 function redactProblem(problem: Problem, redact: Redactor): Problem {

@@ -9,6 +9,7 @@ import {
   connectionKey,
   connectionSpecs,
   validatePipeline,
+  type DefinitionChecker,
   type ValidatedPipeline,
 } from '../pipelines/validate-pipeline.ts';
 import { PipelineParams } from '../schemas/common.ts';
@@ -32,13 +33,24 @@ import {
   type PipelineDefinition,
 } from '../store/pipeline-store.ts';
 import { readSecretValues } from '../store/secret-store.ts';
-import { checkPipelineConfig } from '../../pipeline/load-config.ts';
 import { isSluiceError } from '../../common/errors.ts';
+import { ExpressionPool } from '../jobs/expression-pool.ts';
+import { ErrorBody } from '../schemas/error-body.ts';
 
 const tags = ['pipelines'];
 
+/**
+ * Validation runs in worker threads: a maximal request (1 MiB of config.yaml, 1,000 jobs in
+ * 8 MiB) costs about a second of CPU, which the event loop must not spend. Over the deadline
+ * or the heap: 422 JOB_LIMIT_EXCEEDED; every worker busy and the queue full: 504 TIMEOUT.
+ */
+const VALIDATION_LIMITS = { workers: 2, deadlineMs: 30_000, heapMb: 512, queue: 16 } as const;
+const validationResponses = { 422: ErrorBody, 504: ErrorBody } as const;
+
 export function pipelineRoutes(deps: ApiDeps): FastifyPluginCallbackTypebox {
   const { rdi, clock } = deps;
+  const pool = new ExpressionPool({ ...VALIDATION_LIMITS, subject: 'the validation' });
+  const check: DefinitionChecker = (request) => pool.run('check-pipeline', request);
 
   async function view(name: string): Promise<Pipeline> {
     const [stored, control] = await Promise.all([readPipeline(rdi, name), readControl(rdi, name)]);
@@ -64,8 +76,9 @@ export function pipelineRoutes(deps: ApiDeps): FastifyPluginCallbackTypebox {
   ): Promise<Set<string>> {
     try {
       const stored = await readPipeline(rdi, name);
-      const checked = checkPipelineConfig(stored.config, 'config.yaml', secrets);
-      return new Set(checked.ok ? connectionSpecs(checked.config).map(connectionKey) : []);
+      const checked = await check({ config: stored.config, jobs: {}, secrets });
+      const config = checked.config;
+      return new Set(config === undefined ? [] : connectionSpecs(config).map(connectionKey));
     } catch (error) {
       if (isSluiceError(error) && error.status < 500) return new Set();
       throw error;
@@ -81,6 +94,7 @@ export function pipelineRoutes(deps: ApiDeps): FastifyPluginCallbackTypebox {
     const secrets = await readSecretValues(rdi);
     return validatePipeline(definition, {
       secrets,
+      check,
       ...(dryRun
         ? {
             testConnections: deps.testConnections,
@@ -91,6 +105,7 @@ export function pipelineRoutes(deps: ApiDeps): FastifyPluginCallbackTypebox {
   }
 
   return (app, _options, done) => {
+    app.addHook('onClose', () => pool.close());
     app.get(
       '/api/v2/pipelines',
       {
@@ -135,6 +150,7 @@ export function pipelineRoutes(deps: ApiDeps): FastifyPluginCallbackTypebox {
             200: DryRunResult,
             201: DeployedPipeline,
             ...errorResponses,
+            ...validationResponses,
             ...connectionErrorResponses,
           },
         },
@@ -183,6 +199,7 @@ export function pipelineRoutes(deps: ApiDeps): FastifyPluginCallbackTypebox {
           response: {
             200: Type.Union([DeployedPipeline, DryRunResult]),
             ...errorResponses,
+            ...validationResponses,
             ...connectionErrorResponses,
           },
         },
@@ -221,6 +238,7 @@ export function pipelineRoutes(deps: ApiDeps): FastifyPluginCallbackTypebox {
           response: {
             200: Type.Union([DeployedPipeline, DryRunResult]),
             ...errorResponses,
+            ...validationResponses,
             ...connectionErrorResponses,
           },
         },

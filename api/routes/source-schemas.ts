@@ -5,11 +5,11 @@
 import type { FastifyPluginCallbackTypebox } from '@fastify/type-provider-typebox';
 import { SluiceError } from '../../common/errors.ts';
 import { resolveEnvReferences } from '../../pipeline/env-references.ts';
-import { checkPipelineConfig } from '../../pipeline/load-config.ts';
 import { bearerSecurity } from '../auth/require-token.ts';
 import type { ApiDeps } from '../deps.ts';
 import { BODY_LIMITS } from '../http/server-limits.ts';
-import { connectionErrorResponses, errorResponses } from '../schemas/error-body.ts';
+import { ExpressionPool } from '../jobs/expression-pool.ts';
+import { connectionErrorResponses, ErrorBody, errorResponses } from '../schemas/error-body.ts';
 import {
   SourceSchemaBody,
   SourceSchemaParams,
@@ -21,11 +21,20 @@ import { secretRedactor } from '../secrets/redact-secrets.ts';
 import { readSecretValues } from '../store/secret-store.ts';
 
 const TIMEOUT_MS = 10_000;
-const responses = { 200: SourceSchemaResult, ...errorResponses, ...connectionErrorResponses };
+const responses = {
+  200: SourceSchemaResult,
+  ...errorResponses,
+  ...connectionErrorResponses,
+  422: ErrorBody,
+  504: ErrorBody,
+};
 
 export function sourceSchemaRoutes(deps: ApiDeps): FastifyPluginCallbackTypebox {
   const { rdi } = deps;
+  // A stored config.yaml of up to 1 MiB is checked in a worker, not on the event loop.
+  const pool = new ExpressionPool({ workers: 1, subject: 'the config check' });
   return (app, _options, done) => {
+    app.addHook('onClose', () => pool.close());
     app.get(
       '/api/v2/pipelines/:name/source-schemas/:source',
       {
@@ -41,8 +50,12 @@ export function sourceSchemaRoutes(deps: ApiDeps): FastifyPluginCallbackTypebox 
         const { name, source } = request.params;
         const stored = await readPipeline(rdi, name);
         const secrets = await readSecretValues(rdi);
-        const checked = checkPipelineConfig(stored.config, 'config.yaml', secrets);
-        if (!checked.ok) {
+        const checked = await pool.run('check-pipeline', {
+          config: stored.config,
+          jobs: {},
+          secrets,
+        });
+        if (checked.config === undefined) {
           throw new SluiceError('CONFIG_INVALID', 'The stored config.yaml is no longer valid.', {
             hint: 'redeploy the pipeline (a secret it references may have been deleted)',
           });

@@ -5,20 +5,19 @@ import type { FastifyPluginCallbackTypebox } from '@fastify/type-provider-typebo
 import type { Static } from '@sinclair/typebox';
 import type { Redis } from 'ioredis';
 import { SluiceError } from '../../common/errors.ts';
-import { checkPipelineConfig } from '../../pipeline/load-config.ts';
 import { bearerSecurity } from '../auth/require-token.ts';
 import type { ApiDeps } from '../deps.ts';
 import { BODY_LIMITS } from '../http/server-limits.ts';
-import { ProblemsError, problemOf } from '../http/problems-error.ts';
+import { ProblemsError } from '../http/problems-error.ts';
 import { ExpressionPool } from '../jobs/expression-pool.ts';
-import { compilePipelineJobs, outputDefaultsOf } from '../jobs/pipeline-jobs.ts';
-import { redactedEnvironment } from '../jobs/redacted-env.ts';
+import { outputDefaultsOf } from '../jobs/pipeline-jobs.ts';
 import { PipelineParams } from '../schemas/common.ts';
 import { ErrorBody, errorResponses } from '../schemas/error-body.ts';
 import { TraceBody, TraceResult } from '../schemas/trace.ts';
 import { pipelineStreams, sourceNames } from '../status/pipeline-streams.ts';
 import { readPipeline } from '../store/pipeline-store.ts';
 import { readSecretValues } from '../store/secret-store.ts';
+import { secretRedactor } from '../secrets/redact-secrets.ts';
 import { captureEntries } from '../trace/capture-entries.ts';
 
 /** Longest wait of a trace (`timeout_ms`'s maximum), unless the api is given a shorter one. */
@@ -84,19 +83,27 @@ export function traceRoutes(deps: ApiDeps): FastifyPluginCallbackTypebox {
     const timeoutMs = Math.min(body.timeout_ms ?? 10_000, deps.maxTraceWaitMs ?? MAX_WAIT_MS);
     const stored = await readPipeline(rdi, name);
     const secrets = await readSecretValues(rdi);
-    const checked = checkPipelineConfig(stored.config, 'config.yaml', secrets);
-    if (!checked.ok) {
+    // The stored jobs are compiled once in the worker (thousands of jobs cost CPU the event
+    // loop must not spend) to refuse a trace early when the pipeline no longer loads.
+    const checked = await pool.run('check-pipeline', {
+      config: stored.config,
+      jobs: stored.jobs,
+      secrets,
+    });
+    if (checked.config === undefined) {
       throw new SluiceError('CONFIG_INVALID', 'The stored config.yaml is no longer valid.', {
         hint: 'redeploy the pipeline (a secret it references may have been deleted)',
       });
     }
-    const processors = checked.config.processors;
-    const env = redactedEnvironment(Object.keys(secrets));
-    const compiled = compilePipelineJobs(stored.jobs, env, outputDefaultsOf(processors));
-    if (compiled.problems.length > 0) {
-      const problems = compiled.problems.map(problemOf);
+    if (checked.problems.length > 0) {
+      const redact = secretRedactor(Object.values(secrets));
+      const problems = checked.problems.map((problem) => ({
+        ...problem,
+        message: redact(problem.message),
+      }));
       throw new ProblemsError('JOB_INVALID', 'A stored job is no longer valid.', problems);
     }
+    const processors = checked.config.processors;
     const sources = sourceNames(stored.config);
     const watched = new Set<string>();
     const streams = async (): Promise<string[]> => {

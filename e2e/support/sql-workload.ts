@@ -17,6 +17,12 @@ export interface SqlWorkload {
    * for a primary-key change (delete + create). Exact when ids 1…initialRows all exist.
    */
   readonly records: number;
+  /**
+   * The identity of each change record committed so far, in order: `c:<id>` for an insert,
+   * `u:<v>` for an update (v is unique per update), `d:<id>` for a delete, and `d:<old>` +
+   * `c:<new>` for a primary-key change (e2e/support/stream-tail.ts reads the same from the stream).
+   */
+  readonly identities: readonly string[];
   /** Resolves once at least `count` changes are committed (or the workload failed). */
   reached(count: number): Promise<void>;
   /** Pauses after the transaction under way; resolves once nothing is being committed. */
@@ -57,6 +63,8 @@ export function startSqlWorkload(
   let changes = 0;
   let records = 0;
   let pending = 0;
+  const identities: string[] = [];
+  let pendingIdentities: string[] = [];
   const state = { stopping: false, paused: false, idle: true };
   let failure: unknown;
   const waiters: { count: number; resolve: () => void; reject: (e: unknown) => void }[] = [];
@@ -79,21 +87,26 @@ export function startSqlWorkload(
       const id = nextId++;
       ids.push(id);
       pending += 1;
+      pendingIdentities.push(`c:${id}`);
       return `INSERT INTO ${table} VALUES (${id}, 'i${seq}', 0)`;
     }
     if (roll < 0.75) {
       const id = ids[Math.floor(random() * ids.length)] ?? 0;
       pending += 1;
+      pendingIdentities.push(`u:u${seq}`);
       return `UPDATE ${table} SET v = 'u${seq}', n = n + 1 WHERE id = ${id}`;
     }
     if (roll < 0.93) {
       pending += 1;
-      return `DELETE FROM ${table} WHERE id = ${take()}`;
+      const id = take();
+      pendingIdentities.push(`d:${id}`);
+      return `DELETE FROM ${table} WHERE id = ${id}`;
     }
     pending += 2;
     const from = take();
     const to = nextId++;
     ids.push(to);
+    pendingIdentities.push(`d:${from}`, `c:${to}`);
     return `UPDATE ${table} SET id = ${to} WHERE id = ${from}`;
   };
   const perTransaction = opts.perTransaction ?? 20;
@@ -107,10 +120,12 @@ export function startSqlWorkload(
         }
         state.idle = false;
         pending = 0;
+        pendingIdentities = [];
         const statements = Array.from({ length: perTransaction }, (_, i) => change(changes + i));
         await query(['BEGIN', ...statements, 'COMMIT'].join(';\n') + ';');
         changes += perTransaction;
         records += pending;
+        identities.push(...pendingIdentities);
         settle();
         state.idle = true;
         await sleep(opts.pauseMs ?? 50);
@@ -126,6 +141,9 @@ export function startSqlWorkload(
     },
     get records() {
       return records;
+    },
+    get identities() {
+      return identities;
     },
     reached: (count) =>
       new Promise((resolve, reject) => {

@@ -22,6 +22,8 @@ export interface ConsumerRun {
 export interface Spawned {
   readonly pid: number | undefined;
   readonly logFile: string;
+  /** Every process of a consumer run as several (processors.instances): CPU and RSS are summed. */
+  readonly pids?: readonly number[];
 }
 
 const POLL_MS = 20;
@@ -53,13 +55,16 @@ export async function measureConsumer(opts: {
     await sleep(POLL_MS);
   }
   const seconds = (performance.now() - started) / 1_000;
-  const { pid } = await spawned;
+  const { pid, pids: several } = await spawned;
+  const pids = several ?? (pid === undefined ? [] : [pid]);
+  const sum = async (read: (pid: number) => Promise<number>): Promise<number> =>
+    (await Promise.all(pids.map(read))).reduce((a, b) => a + b, 0);
   return {
     seconds,
     firstCheckpointSeconds: ((first ?? started) - started) / 1_000,
     recordsPerSecond: opts.records / seconds,
-    peakRssMb: pid === undefined ? Number.NaN : await peakRssMb(pid),
-    recordsPerCpuSecond: pid === undefined ? Number.NaN : opts.records / (await cpuSeconds(pid)),
+    peakRssMb: pids.length === 0 ? Number.NaN : await sum(peakRssMb),
+    recordsPerCpuSecond: pids.length === 0 ? Number.NaN : opts.records / (await sum(cpuSeconds)),
   };
 }
 

@@ -1,7 +1,8 @@
 // Per run, on fresh Redis servers preloaded with the captured entries: times the processor
 // process, the reference consumer and redis-benchmark's raw HSET; prints Markdown with medians
 // and ratios. `--profile` adds one processor run under `node --cpu-prof`, summarized.
-//   node bench/run-processor-bench.ts [--runs 5] [--profile]
+//   node bench/run-processor-bench.ts [--runs 5] [--profile] [--instances 2]
+// `--instances N` runs the processor as N processes on disjoint streams (processors.instances).
 import { execFileSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { chmod, copyFile, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
@@ -47,9 +48,11 @@ async function main(): Promise<void> {
       profile: { type: 'boolean', default: false },
       // Also time the processor running a job of three JSONata steps per table (issue 4).
       jobs: { type: 'boolean', default: false },
+      instances: { type: 'string', default: '1' },
     },
   });
   const runCount = Number(values.runs);
+  const instances = Number(values.instances);
   const entries = await readEntries(entriesFile()).catch((error: unknown) => {
     throw new Error(`${String(error)}\nCapture the entries first: node bench/capture-entries.ts`);
   });
@@ -70,7 +73,14 @@ async function main(): Promise<void> {
   try {
     for (let i = 1; i <= runCount; i++) {
       const loadBefore = loadavg()[0] ?? 0;
-      const processor = await measureOnce(join(dir, `run-${i}-processor`), 'processor', entries);
+      const processor = await measureOnce(
+        join(dir, `run-${i}-processor`),
+        'processor',
+        entries,
+        undefined,
+        false,
+        instances,
+      );
       const reference = await measureOnce(join(dir, `run-${i}-reference`), 'reference', entries);
       const rawHsetPerSecond = await measureRaw(join(dir, `run-${i}-raw`), summary.hash);
       if (values.jobs) {
@@ -105,7 +115,9 @@ async function main(): Promise<void> {
       codeBefore === codeAfter
         ? codeBefore
         : `${codeBefore} → ${codeAfter} (**the processor changed during the runs**)`;
-    const sections = [benchReport(environment(runCount, values.profile, code), summary, runs)];
+    const sections = [
+      benchReport(environment(runCount, values.profile, code, instances), summary, runs),
+    ];
     if (values.jobs) sections.push(jobsReport(defaultRates, jobRates));
     if (values.profile) sections.push(await profiledRun(join(dir, 'profile'), entries));
     console.log(sections.join('\n'));
@@ -121,6 +133,7 @@ async function measureOnce(
   entries: readonly CapturedEntry[],
   nodeOptions?: string,
   withJobs = false,
+  instances = 1,
 ): Promise<Measured> {
   const registry = new ProcessRegistry();
   try {
@@ -133,21 +146,33 @@ async function measureOnce(
               const configFile = join(dir, 'config.yaml');
               await writeFile(configFile, processorConfig());
               if (withJobs) await writeJsonataJobs(join(dir, 'jobs'));
-              return startProcessorProcess({
-                dir,
-                registry,
-                configFile,
-                rdiUrl: servers.rdi.url,
-                env: {
-                  SOURCE_DB_HOST: '127.0.0.1',
-                  SOURCE_DB_PORT: '1', // never connected to: the processor reads only Redis
-                  SOURCE_DB_USERNAME: 'bench',
-                  SOURCE_DB_PASSWORD: 'bench',
-                  TARGET_DB_HOST: servers.target.host,
-                  TARGET_DB_PORT: String(servers.target.port),
-                  ...(nodeOptions === undefined ? {} : { NODE_OPTIONS: nodeOptions }),
-                },
-              });
+              const start = (shard?: string): ReturnType<typeof startProcessorProcess> =>
+                startProcessorProcess({
+                  dir,
+                  registry,
+                  configFile,
+                  rdiUrl: servers.rdi.url,
+                  ...(shard === undefined
+                    ? {}
+                    : { shard, consumer: `processor-${shard.split('/')[0]}` }),
+                  env: {
+                    SOURCE_DB_HOST: '127.0.0.1',
+                    SOURCE_DB_PORT: '1', // never connected to: the processor reads only Redis
+                    SOURCE_DB_USERNAME: 'bench',
+                    SOURCE_DB_PASSWORD: 'bench',
+                    TARGET_DB_HOST: servers.target.host,
+                    TARGET_DB_PORT: String(servers.target.port),
+                    ...(nodeOptions === undefined ? {} : { NODE_OPTIONS: nodeOptions }),
+                  },
+                });
+              if (instances === 1) return start();
+              const started = await Promise.all(
+                Array.from({ length: instances }, (_, i) => start(`${i + 1}/${instances}`)),
+              );
+              const [first] = started;
+              if (first === undefined) throw new Error('--instances must be at least 1');
+              const pids = started.flatMap((p) => (p.pid === undefined ? [] : [p.pid]));
+              return { pid: first.pid, logFile: first.logFile, pids };
             }
           : () =>
               startServerProcess({
@@ -256,10 +281,10 @@ async function profiledRun(dir: string, entries: readonly CapturedEntry[]): Prom
   ].join('\n');
 }
 
-function environment(runs: number, profile: boolean, code: string): Environment {
+function environment(runs: number, profile: boolean, code: string, instances: number): Environment {
   return {
     code,
-    command: `bench/run.sh ${runs}${profile ? ' --profile' : ''}`,
+    command: `bench/run.sh ${runs}${profile ? ' --profile' : ''}${instances === 1 ? '' : ` --instances ${instances}`}`,
     date: new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC',
     cpuModel: cpus()[0]?.model ?? 'unknown',
     cores: cpus().length,

@@ -20,10 +20,16 @@ export interface ProcessorProcessOptions {
   readonly env?: Readonly<Record<string, string>>;
   readonly consumer?: string;
   readonly epoch?: number;
+  /** `i/n`: instance i of n on its share of the streams, with its own log (processor-<i>.log). */
+  readonly shard?: string;
 }
 
 export async function startProcessorProcess(opts: ProcessorProcessOptions): Promise<ServerProcess> {
-  const logFile = join(opts.dir, 'processor.log');
+  const instance = opts.shard?.split('/')[0];
+  const logFile = join(
+    opts.dir,
+    instance === undefined ? 'processor.log' : `processor-${instance}.log`,
+  );
   // Restarts append to the same log: each start is ready when one more start is reported.
   let startsSeen = await countStarts(logFile);
   return startServerProcess({
@@ -36,6 +42,7 @@ export async function startProcessorProcess(opts: ProcessorProcessOptions): Prom
         PROCESSOR_MAIN,
         ...['--config', opts.configFile, '--rdi', opts.rdiUrl],
         ...['--consumer', opts.consumer ?? 'processor-1', '--epoch', String(opts.epoch ?? 0)],
+        ...(opts.shard === undefined ? [] : ['--shard', opts.shard]),
       ],
       logFile,
       env: { ...process.env, ...opts.env },

@@ -357,6 +357,13 @@ export const ProcessorsSchema = Type.Object(
       minimum: 1,
       default: 5,
     }),
+    instances: IntegerSetting({
+      description:
+        'Processor processes the operator runs side by side (Sluice), each on its own share of the change streams (a stable hash of the stream name): more throughput when one process is not enough. Local runtime only; Kubernetes runs one.',
+      minimum: 1,
+      maximum: 64,
+      default: 1,
+    }),
     logging: Logging,
   },
   { ...closed, default: {}, description: 'Settings of the stream processor.' },

@@ -5,9 +5,12 @@
 import type { Redis } from 'ioredis';
 import { PROCESSOR_GROUP, STREAM_PREFIX } from '../pipeline/redis-keys.ts';
 import { scanKeys } from '../common/redis-scan.ts';
+import { ownsStream, WHOLE, type StreamShard } from './stream-shard.ts';
 
-export async function listChangeStreams(rdi: Redis): Promise<string[]> {
-  return [...new Set(await scanKeys(rdi, `${STREAM_PREFIX}*`, 'stream'))].sort();
+/** The change streams, or only those `shard` owns when several processors run (stream-shard.ts). */
+export async function listChangeStreams(rdi: Redis, shard: StreamShard = WHOLE): Promise<string[]> {
+  const streams = new Set(await scanKeys(rdi, `${STREAM_PREFIX}*`, 'stream'));
+  return [...streams].filter((stream) => ownsStream(shard, stream)).sort();
 }
 
 export async function ensureGroup(rdi: Redis, stream: string): Promise<void> {
@@ -21,7 +24,8 @@ export async function ensureGroup(rdi: Redis, stream: string): Promise<void> {
 /**
  * Takes over every entry pending under other consumers of the group (a processor that died,
  * or ran under another name) and removes those consumers. Only one processor consumes a
- * stream at a time (the operator's leader); the fencing epoch guards against a stale one.
+ * stream at a time (the operator's leader, and of its instances the one whose shard owns the
+ * stream); the fencing epoch guards against a stale one.
  * Claimed entries then come back, in id order, through this consumer's pending list.
  */
 export async function claimOrphanedEntries(

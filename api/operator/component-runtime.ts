@@ -4,6 +4,7 @@
 // a runtime only starts a component, follows it and ends it, through a ChildHandle.
 
 import type { RdiDatabase } from '../../debezium-config/render-properties.ts';
+import type { StreamShard } from '../../processor/stream-shard.ts';
 import type { PreparedPipeline } from './pipeline-workspace.ts';
 import type { ChildHandle } from './supervised-child.ts';
 
@@ -19,6 +20,8 @@ export interface ProcessorStart {
   readonly rdiUrl: string;
   readonly consumer: string;
   readonly epoch: number;
+  /** The streams this process owns when the pipeline runs several (processor-group.ts). */
+  readonly shard: StreamShard;
 }
 
 export interface ComponentRuntime {

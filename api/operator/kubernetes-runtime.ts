@@ -124,6 +124,13 @@ export class KubernetesRuntime implements ComponentRuntime {
   async launchProcessor(start: ProcessorStart): Promise<ChildHandle> {
     const { settings } = this.#opts;
     const { pipeline } = start;
+    // One Deployment per pipeline: several instances would share its name (processor-group.ts).
+    if (start.shard.count !== 1) {
+      throw new SluiceError(
+        'CONFIG_INVALID',
+        'processors.instances above 1 is not supported by the Kubernetes runtime yet.',
+      );
+    }
     const files: Record<string, string> = {
       'config.yaml': await readFile(pipeline.configFile, 'utf8'),
     };

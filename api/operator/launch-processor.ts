@@ -8,6 +8,7 @@ import { spawnLoggedProcess } from '../../debezium-config/launch-child-process.t
 import type { PreparedPipeline } from './pipeline-workspace.ts';
 import type { ChildHandle } from './supervised-child.ts';
 import { PROCESSOR_NODE_FLAGS } from '../../processor/node-flags.ts';
+import { formatShard, type StreamShard } from '../../processor/stream-shard.ts';
 
 const PROCESSOR_MAIN = fileURLToPath(new URL('../../processor/main.ts', import.meta.url));
 
@@ -16,6 +17,7 @@ export interface ProcessorLaunch {
   readonly rdiUrl: string;
   readonly consumer: string;
   readonly epoch: number;
+  readonly shard: StreamShard;
   readonly stopGraceMs: number;
 }
 
@@ -23,8 +25,11 @@ export async function launchProcessor(opts: ProcessorLaunch): Promise<ChildHandl
   const { pipeline } = opts;
   // A URL with a password stays out of `ps`: the processor also reads SLUICE_RDI_URL.
   const rdiHasPassword = new URL(opts.rdiUrl).password !== '';
+  const { shard } = opts;
+  // One of several instances: its own log, e.g. processor-2.log.
+  const name = shard.count === 1 ? 'processor' : `processor-${shard.index}`;
   const child = await spawnLoggedProcess({
-    name: 'processor',
+    name,
     command: process.execPath,
     args: [
       ...PROCESSOR_NODE_FLAGS,
@@ -32,8 +37,9 @@ export async function launchProcessor(opts: ProcessorLaunch): Promise<ChildHandl
       ...['--config', pipeline.configFile],
       ...(rdiHasPassword ? [] : ['--rdi', opts.rdiUrl]),
       ...['--consumer', opts.consumer, '--epoch', String(opts.epoch)],
+      ...(shard.count === 1 ? [] : ['--shard', formatShard(shard)]),
     ],
-    logFile: join(pipeline.dir, 'processor.log'),
+    logFile: join(pipeline.dir, `${name}.log`),
     cwd: pipeline.dir,
     env: { ...process.env, ...pipeline.secrets, SLUICE_RDI_URL: opts.rdiUrl },
     stopSignal: 'SIGTERM',

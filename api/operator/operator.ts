@@ -218,7 +218,7 @@ export class Operator {
     });
     await writeStatus(rdi, name, {
       phase,
-      components: [children.collector.report(paused), children.processor.report()],
+      components: [children.collector.report(paused), ...children.processorReports()],
       errors: statusErrors({
         configError: this.#loader.error,
         children: [children.collector, children.processor].map((child) => ({

@@ -8,14 +8,14 @@ import { PROCESSOR_GROUP, STREAM_PREFIX } from '../../pipeline/redis-keys.ts';
 import { listChangeStreams } from '../../processor/stream-discovery.ts';
 
 /**
- * Streams of `source` with entries pending under another consumer that was active after the
- * current processor started (idle below `maxIdleMs`: entries pending from before its start
+ * Streams of `source` with entries pending under a consumer other than the current processor's
+ * (its instances' names, `ours`) that was active after it started (idle below `maxIdleMs`: entries pending from before its start
  * are claimed by that start itself) and has been silent since (idle at least `minIdleMs`).
  */
 export async function streamsWithOrphanedEntries(
   rdi: Redis,
   source: string,
-  consumer: string,
+  ours: readonly string[],
   idle: { readonly minMs: number; readonly maxMs: number },
 ): Promise<string[]> {
   const prefix = `${STREAM_PREFIX}${source}.`;
@@ -34,7 +34,7 @@ export async function streamsWithOrphanedEntries(
       const field = (name: string): unknown => entry[entry.indexOf(name) + 1];
       const idleMs = Number(field('idle'));
       const orphaned =
-        String(field('name')) !== consumer &&
+        !ours.includes(String(field('name'))) &&
         Number(field('pending')) > 0 &&
         idleMs >= idle.minMs &&
         idleMs < idle.maxMs;

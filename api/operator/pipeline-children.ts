@@ -1,7 +1,8 @@
 // The pipeline's two supervised children and how they are launched for a term, through the
 // runtime (local processes or Kubernetes workloads): the processor with the term's epoch and a
 // consumer name of its own, the collector with the term's RDI database user. Also restarts the processor when entries are stranded
-// under an earlier term's consumer (it claims them when it starts).
+// under an earlier term's consumer (it claims them when it starts). The processor may be several
+// processes on disjoint streams (`processors.instances`, processor-group.ts), supervised as one.
 
 import type { Redis } from 'ioredis';
 import type { RdiDatabase } from '../../debezium-config/render-properties.ts';
@@ -10,8 +11,13 @@ import type { ComponentRuntime } from './component-runtime.ts';
 import type { Term } from './leadership.ts';
 import { streamsWithOrphanedEntries } from './orphaned-entries.ts';
 import type { PreparedPipeline } from './pipeline-workspace.ts';
+import {
+  launchProcessorGroup,
+  processorInstances,
+  type ProcessorGroupHandle,
+} from './processor-group.ts';
 import type { BackoffPolicy } from './restart-backoff.ts';
-import { SupervisedChild } from './supervised-child.ts';
+import { SupervisedChild, type ComponentReport } from './supervised-child.ts';
 import { urlWithCredentials, type TermUsers } from './term-credentials.ts';
 
 export interface ChildrenOptions {
@@ -37,7 +43,8 @@ export class PipelineChildren {
   readonly #opts: ChildrenOptions;
   readonly #termUsers: TermUsers;
   #processorEpoch = 0;
-  #processorConsumer = '';
+  #processorConsumers: readonly string[] = [];
+  #processorGroup: ProcessorGroupHandle | undefined;
   #processorStartedAt = 0;
   #nextOrphanCheckAt = 0;
 
@@ -77,18 +84,48 @@ export class PipelineChildren {
     this.#processorEpoch = term.epoch;
     // A new name per term: the new processor claims the entries its predecessor left
     // pending and removes that consumer from the group.
-    const consumer = `${opts.id}-e${term.epoch}`;
-    this.#processorConsumer = consumer;
+    const instances = processorInstances(opts.id, term.epoch, this.#instanceCount(pipeline));
+    this.#processorConsumers = instances.map((instance) => instance.consumer);
     this.#processorStartedAt = opts.clock.now();
     this.#nextOrphanCheckAt = opts.clock.now() + opts.leaseMs;
-    this.processor.start(async () =>
-      opts.runtime.launchProcessor({
-        pipeline,
-        rdiUrl: urlWithCredentials(opts.rdiUrl, await this.#termUsers.open(term.epoch)),
-        consumer,
-        epoch: term.epoch,
-      }),
+    this.#processorGroup = undefined;
+    this.processor.start(async () => {
+      const rdiUrl = urlWithCredentials(opts.rdiUrl, await this.#termUsers.open(term.epoch));
+      const group = await launchProcessorGroup(instances, (instance) =>
+        opts.runtime.launchProcessor({ pipeline, rdiUrl, epoch: term.epoch, ...instance }),
+      );
+      this.#processorGroup = group;
+      return group;
+    });
+  }
+
+  #instanceCount(pipeline: PreparedPipeline): number {
+    const wanted = pipeline.config.processors.instances;
+    if (wanted === 1 || this.#opts.runtime.kind === 'local') return wanted;
+    this.#opts.logger.warn(
+      'processors.instances is above 1, but the Kubernetes runtime runs one processor.',
+      { instances: wanted },
     );
+    return 1;
+  }
+
+  /** The processor's status entry, or one per instance (`processor-<i>`, its own pid). */
+  processorReports(): ComponentReport[] {
+    const report = this.processor.report();
+    const pids = this.#processorGroup?.pids;
+    if (this.#processorConsumers.length <= 1) return [report];
+    return this.#processorConsumers.map((_, i) => {
+      // Each instance's own pid while the group runs (the group's own is the first one's).
+      const pid = report.pid === undefined ? undefined : pids?.[i];
+      return {
+        name: `processor-${i + 1}`,
+        type: report.type,
+        state: report.state,
+        restarts: report.restarts,
+        ...(report.message === undefined ? {} : { message: report.message }),
+        ...(pid === undefined ? {} : { pid }),
+      };
+    });
   }
 
   startCollector(pipeline: PreparedPipeline, term: Term): void {
@@ -129,7 +166,7 @@ export class PipelineChildren {
     const streams = await streamsWithOrphanedEntries(
       rdi,
       pipeline.source.name,
-      this.#processorConsumer,
+      this.#processorConsumers,
       { minMs: leaseMs, maxMs: clock.now() - this.#processorStartedAt },
     );
     if (streams.length === 0) return;

@@ -6,7 +6,7 @@ import type { Client } from 'pg';
 import { isDeepStrictEqual } from 'node:util';
 import { scanKeys } from '../../common/redis-scan.ts';
 
-interface TableShape {
+export interface TableShape {
   readonly table: string;
   readonly keyColumns: readonly string[];
 }

@@ -52,6 +52,8 @@ export const errorCatalogue = {
   RDI_DB_UNAVAILABLE: { status: 503, retryable: true },
   API_UNREACHABLE: { status: 503, retryable: true },
   INTERNAL_ERROR: { status: 500, retryable: false },
+  /** A shared record in the RDI database (pipeline/records/) holds what its codec rejects. */
+  RDI_RECORD_INVALID: { status: 500, retryable: false },
 } as const satisfies Record<string, { status: number; retryable: boolean }>;
 
 export type ErrorCode = keyof typeof errorCatalogue;

@@ -3,7 +3,9 @@
 // per-stream and processor statistics. One round trip per batch, never one per record.
 
 import type { ChainableCommander } from 'ioredis';
-import { dlqKey, PROCESSOR_GROUP, PROCESSOR_STATS_KEY, statsKey } from '../pipeline/redis-keys.ts';
+import { queueBatchReport } from '../pipeline/records/processor-stats.ts';
+import { queueStreamBatchReport } from '../pipeline/records/stream-stats.ts';
+import { dlqKey, PROCESSOR_GROUP } from '../pipeline/redis-keys.ts';
 import type { ProcessedEntries } from './process-entries.ts';
 import { LuaScript } from './script-runner.ts';
 import type { StreamEntry } from './stream-entry.ts';
@@ -69,32 +71,16 @@ export function queueAcknowledgement(multi: ChainableCommander, input: Acknowled
   // be retried; the script is small and Redis keeps it compiled by its hash.
   multi.eval(TRIM_SCRIPT.source, 1, stream, PROCESSOR_GROUP, last.id);
 
-  const stats = statsKey(stream);
   const { counts } = processed;
-  multi.hincrby(stats, 'total', entries.length);
-  if (counts.inserted) multi.hincrby(stats, 'inserted', counts.inserted);
-  if (counts.updated) multi.hincrby(stats, 'updated', counts.updated);
-  if (counts.deleted) multi.hincrby(stats, 'deleted', counts.deleted);
-  if (counts.filtered) multi.hincrby(stats, 'filtered', counts.filtered);
-  if (processed.rejected.length) multi.hincrby(stats, 'rejected', processed.rejected.length);
-  multi.hset(stats, 'last_arrival', String(now));
-  if (processed.newestSourceTsMs > 0) {
-    multi.hset(stats, 'last_latency_ms', String(Math.max(0, now - processed.newestSourceTsMs)));
-  }
-
-  const { readMs, transformMs, writeMs } = input.timings;
-  multi.hincrby(PROCESSOR_STATS_KEY, 'batches', 1);
-  multi.hincrby(PROCESSOR_STATS_KEY, 'records', entries.length);
-  multi.hincrbyfloat(PROCESSOR_STATS_KEY, 'read_time_ms', readMs);
-  multi.hincrbyfloat(PROCESSOR_STATS_KEY, 'transform_time_ms', transformMs);
-  multi.hincrbyfloat(PROCESSOR_STATS_KEY, 'write_time_ms', writeMs);
-  const totalMs = readMs + transformMs + writeMs;
-  multi.hset(PROCESSOR_STATS_KEY, {
-    last_batch_size: entries.length,
-    last_read_time_ms: readMs.toFixed(3),
-    last_transform_time_ms: transformMs.toFixed(3),
-    last_write_time_ms: writeMs.toFixed(3),
-    last_records_per_second: totalMs > 0 ? Math.round((entries.length * 1000) / totalMs) : 0,
-    last_batch_at: now,
+  queueStreamBatchReport(multi, stream, {
+    records: entries.length,
+    inserted: counts.inserted,
+    updated: counts.updated,
+    deleted: counts.deleted,
+    filtered: counts.filtered,
+    rejected: processed.rejected.length,
+    at: now,
+    newestSourceTsMs: processed.newestSourceTsMs,
   });
+  queueBatchReport(multi, { records: entries.length, ...input.timings, at: now });
 }

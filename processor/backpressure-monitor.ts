@@ -3,6 +3,7 @@
 // operator, the api and the exporter. Logs each transition once.
 
 import type { Redis } from 'ioredis';
+import { encodeBackpressureFlag } from '../pipeline/records/backpressure-flag.ts';
 import { BACKPRESSURE_KEY } from '../pipeline/redis-keys.ts';
 import type { BackpressureState, BackpressureThresholds } from './backpressure.ts';
 import { CLEAR, evaluateBackpressure } from './backpressure.ts';
@@ -73,15 +74,18 @@ export class BackpressureMonitor {
     }
     this.#state = next;
     if (next.raised) {
-      await this.#rdi.hset(BACKPRESSURE_KEY, {
-        reason: next.reasons.join('; '),
-        since: this.#since,
-        backlog: reading.backlog,
-        used_memory: reading.usedMemory,
-        maxmemory: reading.maxMemory,
-        target_down: targetDown ? 1 : 0,
-        updated_at: now,
-      });
+      await this.#rdi.hset(
+        BACKPRESSURE_KEY,
+        encodeBackpressureFlag({
+          reason: next.reasons.join('; '),
+          since: this.#since,
+          backlog: reading.backlog,
+          usedMemory: reading.usedMemory,
+          maxMemory: reading.maxMemory,
+          targetDown,
+          updatedAt: now,
+        }),
+      );
     } else {
       await this.#rdi.del(BACKPRESSURE_KEY);
     }

@@ -11,6 +11,9 @@ import {
   pipelineStatusKey,
   statsKey,
 } from '../../pipeline/redis-keys.ts';
+import type { ProcessorStats } from '../../pipeline/records/processor-stats.ts';
+import { decodeProcessorStats } from '../../pipeline/records/processor-stats.ts';
+import { decodeStreamStats } from '../../pipeline/records/stream-stats.ts';
 import type { Clock } from '../../processor/ports.ts';
 import type { StreamStatistics } from '../schemas/status.ts';
 import { readBackpressure, type Backpressure } from '../status/backpressure.ts';
@@ -40,7 +43,7 @@ export interface SnapshotProgress {
 
 export interface ExporterSnapshot {
   readonly streams: readonly StreamSnapshot[];
-  readonly processor: Readonly<Record<string, string>>;
+  readonly processor: ProcessorStats;
   readonly lease: { readonly holder: string; readonly epoch: number } | undefined;
   /** The operator's reported phase; `not_running` when nothing reported. */
   readonly phase: string;
@@ -70,7 +73,7 @@ export async function readSnapshot(source: SnapshotSource): Promise<ExporterSnap
   const { rdi, pipeline } = source;
   const [config, processor, lease, status, backpressure] = await Promise.all([
     rdi.hget(pipelineKey(pipeline), 'config'),
-    rdi.hgetall(PROCESSOR_STATS_KEY),
+    rdi.hgetall(PROCESSOR_STATS_KEY).then(decodeProcessorStats),
     rdi.hgetall(LEADER_LEASE_KEY),
     rdi.hgetall(pipelineStatusKey(pipeline)),
     readBackpressure(rdi),
@@ -103,8 +106,10 @@ async function latencyPipeline(
   const batch = rdi.pipeline();
   for (const stream of streams) batch.hget(statsKey(stream), 'last_latency_ms');
   const replies = await batch.exec();
-  return replies?.map(([error, value]) =>
-    error === null && typeof value === 'string' ? Number(value) : undefined,
+  return replies?.map(([error, value], i) =>
+    error === null && typeof value === 'string'
+      ? decodeStreamStats(streams[i] ?? '', { last_latency_ms: value }).last_latency_ms
+      : undefined,
   );
 }
 

@@ -3,6 +3,7 @@
 // through a short-lived cache), so the numbers of one scrape agree with each other.
 
 import { Counter, Gauge, type Registry } from 'prom-client';
+import type { ProcessorNumber, ProcessorStats } from '../../pipeline/records/processor-stats.ts';
 import { PIPELINE_PHASES } from '../operator/pipeline-phase.ts';
 import type { ExporterSnapshot } from './exporter-snapshot.ts';
 import { registerDebeziumPassThrough } from './debezium-passthrough.ts';
@@ -52,8 +53,8 @@ export interface RdiMetricsOptions {
 export function registerRdiMetrics(opts: RdiMetricsOptions): void {
   const { registry, read, pipeline } = opts;
   const registers = [registry];
-  const sum = (fields: Readonly<Record<string, string>>, names: readonly string[]): number =>
-    names.reduce((total, name) => total + Number(fields[name] ?? 0), 0);
+  const sum = (stats: ProcessorStats, names: readonly ProcessorNumber[]): number =>
+    names.reduce((total, name) => total + stats[name], 0);
   const setCounter = (counter: Counter, value: number, labels = {}): void => {
     counter.inc(labels, value);
   };

@@ -145,7 +145,7 @@ export function registerSluiceMetrics(
       field: 'heap_used_bytes',
       help: "The processor's V8 heap in use, as it last reported it.",
     },
-  };
+  } as const;
   for (const [name, { field, help }] of Object.entries(memory)) {
     new Gauge({
       name,
@@ -156,11 +156,11 @@ export function registerSluiceMetrics(
         this.reset();
         const snapshot = await read();
         const value = snapshot?.processor[field];
-        const at = Number(snapshot?.processor.resources_at ?? 0);
+        const at = snapshot?.processor.resources_at ?? 0;
         // A stale report belongs to a processor that is gone: no series rather than a stale one.
         if (value === undefined || snapshot === undefined) return;
         if (snapshot.readAt - at > PROCESSOR_REPORT_MAX_AGE_MS) return;
-        this.set({ consumer: snapshot.processor.consumer ?? '' }, Number(value));
+        this.set({ consumer: snapshot.processor.consumer ?? '' }, value);
       },
     });
   }

@@ -4,6 +4,7 @@
 // keeps that state, carries the pause out and logs each transition once.
 
 import type { Redis } from 'ioredis';
+import { decodeBackpressureFlag } from '../../pipeline/records/backpressure-flag.ts';
 import { BACKPRESSURE_KEY } from '../../pipeline/redis-keys.ts';
 import type { Clock, Logger } from '../../processor/ports.ts';
 import type { SupervisedChild } from './supervised-child.ts';
@@ -19,10 +20,10 @@ export function backpressureAsksForPause(
   now: number,
   staleMs: number,
 ): boolean {
-  if (Object.keys(fields).length === 0 || !processorRunning) return false;
-  const updatedAt = Number(fields.updated_at ?? Number.NaN);
-  if (Number.isNaN(updatedAt)) return true;
-  return now - updatedAt <= staleMs;
+  const flag = decodeBackpressureFlag(fields);
+  if (flag === undefined || !processorRunning) return false;
+  if (flag.updatedAt === undefined) return true;
+  return now - flag.updatedAt <= staleMs;
 }
 
 export class BackpressurePause {
@@ -52,7 +53,7 @@ export class BackpressurePause {
   /** Reads the processor's flag from the RDI database. */
   async flagRaised(processorRunning: boolean): Promise<boolean> {
     const fields = await this.#rdi.hgetall(BACKPRESSURE_KEY);
-    this.#reason = fields.reason ?? '';
+    this.#reason = decodeBackpressureFlag(fields)?.reason ?? '';
     return backpressureAsksForPause(fields, processorRunning, this.#clock.now(), this.#staleMs);
   }
 

@@ -2,6 +2,7 @@
 // string holding the reason is accepted too), absent when clear.
 
 import type { Redis } from 'ioredis';
+import { decodeBackpressureFlag } from '../../pipeline/records/backpressure-flag.ts';
 import { BACKPRESSURE_KEY } from '../../pipeline/redis-keys.ts';
 
 export interface Backpressure {
@@ -17,10 +18,11 @@ export async function readBackpressure(rdi: Redis): Promise<Backpressure> {
     return reason === null ? { active: false } : { active: true, reason };
   }
   if (type !== 'hash') return { active: false };
-  const fields = await rdi.hgetall(BACKPRESSURE_KEY);
+  const flag = decodeBackpressureFlag(await rdi.hgetall(BACKPRESSURE_KEY));
+  if (flag === undefined) return { active: false };
   return {
     active: true,
-    ...(fields.reason === undefined ? {} : { reason: fields.reason }),
-    ...(fields.since === undefined ? {} : { since: Number(fields.since) }),
+    ...(flag.reason === '' ? {} : { reason: flag.reason }),
+    ...(flag.since === undefined ? {} : { since: flag.since }),
   };
 }

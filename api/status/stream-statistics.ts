@@ -4,6 +4,7 @@
 
 import type { Redis } from 'ioredis';
 import { PROCESSOR_GROUP, STREAM_PREFIX, dlqKey, statsKey } from '../../pipeline/redis-keys.ts';
+import { decodeStreamStats } from '../../pipeline/records/stream-stats.ts';
 import type { StreamStatistics } from '../schemas/status.ts';
 
 export async function streamStatistics(
@@ -25,24 +26,23 @@ export async function streamStatistics(
       // A stream that does not exist (yet, or after a reset) makes XINFO fail: count zero.
       return error === null ? value : undefined;
     };
-    const stats = (at(0) ?? {}) as Record<string, string>;
+    const stats = decodeStreamStats(stream, (at(0) ?? {}) as Record<string, string>);
     const group = processorGroup(at(2));
-    const count = (field: string): number => Number(stats[field] ?? 0);
     return {
       stream,
       table: stream.startsWith(STREAM_PREFIX) ? stream.slice(STREAM_PREFIX.length) : stream,
-      total: count('total'),
+      total: stats.total,
       pending: group.pending,
       lag: group.lag,
-      inserted: count('inserted'),
-      updated: count('updated'),
-      deleted: count('deleted'),
-      filtered: count('filtered'),
-      rejected: count('rejected'),
-      replayed: count('replayed'),
+      inserted: stats.inserted,
+      updated: stats.updated,
+      deleted: stats.deleted,
+      filtered: stats.filtered,
+      rejected: stats.rejected,
+      replayed: stats.replayed,
       length: Number(at(1) ?? 0),
       dlq_length: Number(at(3) ?? 0),
-      ...(stats.last_arrival === undefined ? {} : { last_arrival: Number(stats.last_arrival) }),
+      ...(stats.last_arrival === undefined ? {} : { last_arrival: stats.last_arrival }),
     };
   });
 }

@@ -6,6 +6,9 @@
 import { parseArgs } from 'node:util';
 import { Redis } from 'ioredis';
 import { Registry } from 'prom-client';
+import { isSluiceError } from '../common/errors.ts';
+import { connectRdi } from '../common/rdi-connect.ts';
+import { rdiRedisOptions } from '../common/rdi-tls.ts';
 import { jsonLogger, systemClock } from '../processor/ports.ts';
 import { readSnapshot } from './exporter/exporter-snapshot.ts';
 import { listenMetrics } from './exporter/metrics-server.ts';
@@ -25,10 +28,16 @@ async function main(): Promise<number> {
       'debezium-metrics': { type: 'string' },
     },
   });
-  const rdi = new Redis(values.rdi, { maxRetriesPerRequest: 1, lazyConnect: true });
+  const rdi = new Redis(values.rdi, {
+    maxRetriesPerRequest: 1,
+    lazyConnect: true,
+    ...rdiRedisOptions(values.rdi, process.env),
+  });
   rdi.on('error', () => undefined);
-  await rdi.connect().catch((error: unknown) => {
-    // The exporter still serves: sluice_exporter_rdi_up says the database is unreachable.
+  await connectRdi(rdi, values.rdi).catch((error: unknown) => {
+    // A TLS set-up that cannot work ends the exporter; an unreachable database does not: it
+    // still serves, and sluice_exporter_rdi_up says the database is unreachable.
+    if (isSluiceError(error) && error.code === 'RDI_DB_TLS') throw error;
     logger.warn('RDI database not reachable yet.', { error: String(error) });
   });
   const registry = new Registry();
@@ -71,7 +80,7 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {
-    logger.error(String(error));
-    process.exit(1);
+    logger.error(isSluiceError(error) ? `${error.code}: ${error.message}` : String(error));
+    process.exit(isSluiceError(error) ? 2 : 1);
   },
 );

@@ -13,6 +13,8 @@ import { parseArgs } from 'node:util';
 import { KubeConfig } from '@kubernetes/client-node';
 import { Redis } from 'ioredis';
 import { isSluiceError, SluiceError } from '../common/errors.ts';
+import { connectRdi } from '../common/rdi-connect.ts';
+import { rdiTlsFromEnv, rdiTlsOptions } from '../common/rdi-tls.ts';
 import { findJava } from '../debezium-config/launch-find-java.ts';
 import { installDebezium } from '../debezium-config/launch-install.ts';
 import { jsonLogger, systemClock } from '../processor/ports.ts';
@@ -58,9 +60,16 @@ async function main(): Promise<number> {
     });
   }
   const rdiUrl = new URL(values.rdi);
-  const rdi = new Redis(values.rdi, { maxRetriesPerRequest: 1, lazyConnect: true });
+  // TLS (rediss:// and SLUICE_RDI_CACERT/CERT/KEY) also reaches the children: the processor
+  // inherits this environment, the collector gets key stores made from it.
+  const rdiTls = rdiTlsFromEnv(values.rdi, process.env);
+  const rdi = new Redis(values.rdi, {
+    maxRetriesPerRequest: 1,
+    lazyConnect: true,
+    ...(rdiTls === undefined ? {} : { tls: rdiTlsOptions(rdiTls) }),
+  });
   rdi.on('error', () => undefined);
-  await rdi.connect();
+  await connectRdi(rdi, values.rdi);
   const ownWorkDir = values['work-dir'] === undefined;
   const workDir = values['work-dir'] ?? (await mkdtemp(join(tmpdir(), 'sluice-operator-')));
   const stopGraceMs = 15_000;
@@ -97,6 +106,7 @@ async function main(): Promise<number> {
       port: Number(rdiUrl.port || 6379),
       ...(rdiUrl.username === '' ? {} : { user: decodeURIComponent(rdiUrl.username) }),
       ...(rdiUrl.password === '' ? {} : { password: decodeURIComponent(rdiUrl.password) }),
+      ...(rdiTls === undefined ? {} : { tls: rdiTls }),
     },
     id: values.id,
     pipeline: values.pipeline,

@@ -4,9 +4,12 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { SluiceError } from '../common/errors.ts';
+import { rdiTlsFromEnv, type RdiTls } from '../common/rdi-tls.ts';
 
 export interface ServerConfig {
   readonly rdiUrl: string;
+  /** TLS to the RDI database (rediss:// with SLUICE_RDI_CACERT/CERT/KEY); none for redis://. */
+  readonly rdiTls: RdiTls | undefined;
   readonly host: string;
   readonly port: number;
   readonly tokenSecret: Uint8Array;
@@ -28,8 +31,10 @@ export function serverConfigFromEnv(
       path: 'SLUICE_JWT_SECRET',
     });
   }
+  const rdiUrl = env.SLUICE_RDI_URL ?? 'redis://127.0.0.1:6379';
   return Object.freeze({
-    rdiUrl: env.SLUICE_RDI_URL ?? 'redis://127.0.0.1:6379',
+    rdiUrl,
+    rdiTls: rdiTlsFromEnv(rdiUrl, env),
     host: env.SLUICE_API_HOST ?? '127.0.0.1',
     port: integer(env.SLUICE_API_PORT, 8180, 'SLUICE_API_PORT', 0, 65535),
     tokenSecret: secretText === undefined ? randomBytes(32) : new TextEncoder().encode(secretText),

@@ -4,6 +4,8 @@
 
 import { Redis } from 'ioredis';
 import { isSluiceError } from '../common/errors.ts';
+import { connectRdi } from '../common/rdi-connect.ts';
+import { rdiTlsOptions } from '../common/rdi-tls.ts';
 import { jsonLogger, systemClock } from '../processor/ports.ts';
 import { buildApp } from './app.ts';
 import { rdiAuthenticator } from './auth/rdi-authenticator.ts';
@@ -19,16 +21,27 @@ async function main(): Promise<void> {
     logger.warn('No SLUICE_JWT_SECRET set: using a random one; tokens end when this process does.');
   }
   const url = new URL(config.rdiUrl);
-  const rdi = new Redis(config.rdiUrl, { maxRetriesPerRequest: 2 });
+  const tls = config.rdiTls === undefined ? undefined : rdiTlsOptions(config.rdiTls);
+  const rdi = new Redis(config.rdiUrl, {
+    maxRetriesPerRequest: 2,
+    lazyConnect: true,
+    ...(tls === undefined ? {} : { tls }),
+  });
   rdi.on('error', (error: Error) => {
     logger.warn('RDI database connection error.', { error: error.message });
+  });
+  // A TLS set-up that cannot work stops the API with its reason; an unreachable database does
+  // not (requests answer 503 until it is back).
+  await connectRdi(rdi, config.rdiUrl).catch((error: unknown) => {
+    if (isSluiceError(error) && error.code === 'RDI_DB_TLS') throw error;
+    logger.warn('RDI database not reachable yet.', { error: String(error) });
   });
   const app = await buildApp({
     rdi,
     authenticate: rdiAuthenticator({
       host: url.hostname,
       port: Number(url.port || 6379),
-      ...(url.protocol === 'rediss:' ? { tls: {} } : {}),
+      ...(tls === undefined ? {} : { tls }),
     }),
     clock: systemClock,
     logger,

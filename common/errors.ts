@@ -50,6 +50,7 @@ export const errorCatalogue = {
   ADDRESS_FORBIDDEN: { status: 400, retryable: false },
   CONNECTION_FAILED: { status: 502, retryable: true },
   RDI_DB_UNAVAILABLE: { status: 503, retryable: true },
+  RDI_DB_TLS: { status: 503, retryable: false },
   API_UNREACHABLE: { status: 503, retryable: true },
   INTERNAL_ERROR: { status: 500, retryable: false },
   /** A shared record in the RDI database (pipeline/records/) holds what its codec rejects. */

@@ -17,6 +17,8 @@ import {
   literal,
   type PropertyValue,
 } from './render-properties-text.ts';
+import type { RdiTls } from '../common/rdi-tls.ts';
+import { rdiTlsProperties, type JavaTlsStores } from './render-rdi-tls.ts';
 import { replicaServerId, replicationSlotName } from './render-source-identity.ts';
 import {
   regexEscape,
@@ -32,6 +34,9 @@ export interface RdiDatabase {
   readonly user?: string;
   readonly password?: string;
 }
+  /** TLS (a `rediss://` SLUICE_RDI_URL); the collector needs `tlsStores` for its certificates. */
+  readonly tls?: RdiTls;
+  readonly tlsStores?: JavaTlsStores;
 
 export interface RenderOptions {
   /** `quarkus.http.port` (health and API), so that several servers can share a machine. */
@@ -208,6 +213,10 @@ function sourceProperties(
   options: RenderOptions,
 ): void {
   const connection = source.connection;
+  for (const { name, value, secretEnv } of rdiTlsProperties(rdiDb.tls, rdiDb.tlsStores)) {
+    if (secretEnv === undefined) out.set(`${prefix}redis.${name}`, literal(value));
+    else out.secret(`${prefix}redis.${name}`, secretEnv, String(value));
+  }
   const path = `sources.${sourceName}.connection`;
   const src = (key: string) => `debezium.source.${key}`;
   out.set(src('connector.class'), literal(CONNECTOR_CLASSES[kind]));

@@ -7,7 +7,7 @@ import { startHarnessDebezium } from './debezium.ts';
 import { startMariadb, type MariadbInstance } from './mariadb.ts';
 import { startPostgres, type PostgresInstance } from './postgres.ts';
 import type { ProcessRegistry } from './process-registry.ts';
-import { startRedis, type RedisInstance } from './redis.ts';
+import { startRedis, type RedisInstance, type RedisTlsOptions } from './redis.ts';
 
 export type SourceKind = 'postgresql' | 'mariadb';
 export type SourceInstance<S extends SourceKind> = S extends 'postgresql'
@@ -23,6 +23,8 @@ export interface StackOptions<S extends SourceKind> {
   readonly rdiMaxmemory?: string;
   /** Give the target Redis an AOF, so that it keeps its data across a stop (outage tests). */
   readonly targetAppendonly?: boolean;
+  /** Make the RDI database TLS-only (its `url` is then `rediss://`, its certificates in `tls`). */
+  readonly rdiTls?: RedisTlsOptions;
 }
 
 export interface Stack<S extends SourceKind> {
@@ -53,6 +55,7 @@ export async function startStack<S extends SourceKind>(opts: StackOptions<S>): P
       policy: 'noeviction',
     }),
     startRedis({
+      ...(opts.rdiTls === undefined ? {} : { tls: opts.rdiTls }),
       dir: join(dir, 'target-redis'),
       registry,
       appendonly: opts.targetAppendonly === true,

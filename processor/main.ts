@@ -12,6 +12,8 @@ import { Redis } from 'ioredis';
 import { isSluiceError, SluiceError } from '../common/errors.ts';
 import { loadPipelineConfig } from '../pipeline/load-config.ts';
 import { loadJobFolder } from '../pipeline/load-jobs.ts';
+import { connectRdi } from '../common/rdi-connect.ts';
+import { rdiRedisOptions } from '../common/rdi-tls.ts';
 import { Processor } from './consumer.ts';
 import { compileJob } from './jobs/compile-job.ts';
 import { connectionsNeedingJson } from './jobs/json-module-check.ts';
@@ -78,12 +80,17 @@ async function main(): Promise<number> {
     targets: Object.keys(config.targets),
   });
   const jobs = definitions.map((definition) => compileJob(definition, { defaults }));
-  const redisOptions = { maxRetriesPerRequest: 1, lazyConnect: true };
+  // TLS: a rediss:// URL with SLUICE_RDI_CACERT/CERT/KEY (common/rdi-tls.ts).
+  const redisOptions = {
+    maxRetriesPerRequest: 1,
+    lazyConnect: true,
+    ...rdiRedisOptions(values.rdi, process.env),
+  };
   const rdi = new Redis(values.rdi, redisOptions);
   const reader = new Redis(values.rdi, redisOptions);
   watchErrors('rdi', rdi);
   watchErrors('rdi-reader', reader);
-  await Promise.all([rdi.connect(), reader.connect()]);
+  await Promise.all([connectRdi(rdi, values.rdi), connectRdi(reader, values.rdi)]);
   await checkRdiDatabase(rdi);
   const targets = await connectPipelineTargets(config, definitions, watchErrors, (message) => {
     log.warn(`Replica wait (processors.wait_enabled): ${message}`);

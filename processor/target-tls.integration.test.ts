@@ -2,47 +2,25 @@
 // (certificates made by openssl for the test): config.yaml's cacert/cert/key as PEM text (as
 // secrets hold them) or as file paths, a batch applied through the atomic writer, and clear
 // failures without a client certificate or with half of one.
-import { execFile } from 'node:child_process';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../common/free-port.ts';
 import { startRedis } from '../harness/redis.ts';
+import { makeTlsCertificates } from '../harness/tls-certificates.ts';
 import { useTestContext } from '../harness/test-context.ts';
 import { parsePipelineConfig, type TargetConfig } from '../pipeline/load-config.ts';
 import { connectionTester } from '../api/net/test-connections.ts';
 import { connectionSpecs } from '../api/pipelines/validate-pipeline.ts';
 import { connectTarget } from './target-connect.ts';
 
-const run = promisify(execFile);
 const ctx = useTestContext();
 let tlsPort = 0;
 const pem: Record<'ca' | 'cert' | 'key', string> = { ca: '', cert: '', key: '' };
 
-async function makeCertificates(dir: string): Promise<void> {
-  const openssl = (...args: string[]) => run('openssl', args, { cwd: dir });
-  await openssl(
-    ...['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2'],
-    ...['-subj', '/CN=Sluice test CA', '-keyout', 'ca.key', '-out', 'ca.pem'],
-  );
-  for (const who of ['server', 'client']) {
-    await openssl(
-      ...['req', '-newkey', 'rsa:2048', '-nodes', '-subj', `/CN=${who}`],
-      ...['-keyout', `${who}.key`, '-out', `${who}.csr`],
-    );
-    await writeFile(join(dir, `${who}.ext`), 'subjectAltName=IP:127.0.0.1\n');
-    await openssl(
-      ...['x509', '-req', '-in', `${who}.csr`, '-CA', 'ca.pem', '-CAkey', 'ca.key'],
-      ...['-CAcreateserial', '-days', '2', '-extfile', `${who}.ext`, '-out', `${who}.pem`],
-    );
-  }
-}
-
 beforeAll(async () => {
   const dir = `${ctx.dir}/certs`;
-  await mkdir(dir, { recursive: true });
-  await makeCertificates(dir);
+  await makeTlsCertificates(dir);
   tlsPort = await freePort();
   await startRedis({
     dir: `${ctx.dir}/target`,

@@ -5,6 +5,7 @@
 import { join } from 'node:path';
 import { propertyValue } from '../../debezium-config/launch-properties.ts';
 import { startDebeziumServer } from '../../debezium-config/launch.ts';
+import { writeRdiTlsStores } from '../../debezium-config/rdi-tls-stores.ts';
 import {
   renderDebeziumProperties,
   type RdiDatabase,
@@ -50,7 +51,13 @@ export async function fenceEarlierCollector(
 export async function launchCollector(opts: CollectorLaunch): Promise<ChildHandle> {
   const { pipeline } = opts;
   await fenceEarlierCollector(pipeline, opts.logger);
-  const debezium = renderDebeziumProperties(pipeline.config, pipeline.source.name, opts.rdiDb, {
+  // TLS to the RDI database: Java reads the certificates from key stores in the private folder.
+  const tlsStores =
+    opts.rdiDb.tls === undefined
+      ? undefined
+      : await writeRdiTlsStores(join(pipeline.dir, 'rdi-tls'), opts.rdiDb.tls, opts.javaPath);
+  const rdiDb = tlsStores === undefined ? opts.rdiDb : { ...opts.rdiDb, tlsStores };
+  const debezium = renderDebeziumProperties(pipeline.config, pipeline.source.name, rdiDb, {
     httpPort: pipeline.httpPort,
   });
   const hostLines =

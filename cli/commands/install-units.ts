@@ -148,16 +148,25 @@ export function renderUnits(plan: UnitPlan): Record<`${UnitName}.service`, strin
 }
 
 /** The environment file: read by every unit, readable only by the sluice user. */
-export function renderEnvFile(opts: { rdiUrl: string; jwtSecret: string }): string {
-  for (const [name, value] of Object.entries(opts)) {
+export function renderEnvFile(opts: {
+  rdiUrl: string;
+  jwtSecret: string;
+  /** SLUICE_RDI_CACERT/CERT/KEY/KEY_PASSWORD: paths of PEM files (and the key's passphrase). */
+  rdiTls?: Readonly<Record<string, string>>;
+}): string {
+  const entries: [string, string][] = [
+    ['SLUICE_RDI_URL', opts.rdiUrl],
+    ['SLUICE_JWT_SECRET', opts.jwtSecret],
+    ...Object.entries(opts.rdiTls ?? {}),
+  ];
+  for (const [name, value] of entries) {
     if (/[\n"\\]/.test(value))
       throw new Error(`${name} must not hold newlines, quotes or backslashes`);
   }
   return [
-    '# Written by `sluice install`: the RDI database (with its credentials) and the key that',
-    '# signs login tokens. Readable by the sluice user only.',
-    `SLUICE_RDI_URL="${opts.rdiUrl}"`,
-    `SLUICE_JWT_SECRET="${opts.jwtSecret}"`,
+    '# Written by `sluice install`: the RDI database (with its credentials and TLS files) and',
+    '# the key that signs login tokens. Readable by the sluice user only.',
+    ...entries.map(([name, value]) => `${name}="${value}"`),
     '',
   ].join('\n');
 }

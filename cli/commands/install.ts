@@ -24,6 +24,8 @@ import { randomBytes } from 'node:crypto';
 import type { Command } from 'commander';
 import { Redis } from 'ioredis';
 import { SluiceError } from '../../common/errors.ts';
+import { connectRdi } from '../../common/rdi-connect.ts';
+import { RDI_TLS_ENV, rdiRedisOptions } from '../../common/rdi-tls.ts';
 import { findJava } from '../../debezium-config/launch-find-java.ts';
 import { installDebezium } from '../../debezium-config/launch-install.ts';
 import { runCommand, runCommandRaw } from '../../debezium-config/launch-run-command.ts';
@@ -47,6 +49,8 @@ const USER = 'sluice';
 export interface InstallOptions {
   readonly root: string;
   readonly rdiUrl: string | undefined;
+  /** The RDI database's TLS settings from the environment (SLUICE_RDI_CACERT…), by name. */
+  readonly rdiTls?: Readonly<Record<string, string>>;
   readonly pipeline: string;
   readonly apiHost: string;
   readonly apiPort: number;
@@ -100,6 +104,12 @@ export function registerInstallCommands(program: Command, rt: Runtime): void {
           ...options,
           root: resolve(options.root),
           rdiUrl: options.rdiUrl ?? rt.io.env.SLUICE_RDI_URL,
+          rdiTls: Object.fromEntries(
+            Object.values(RDI_TLS_ENV).flatMap((name) => {
+              const value = rt.io.env[name];
+              return value === undefined || value === '' ? [] : [[name, value]];
+            }),
+          ),
           pipeline: rt.globals(command).pipeline ?? 'default',
         });
       },
@@ -169,7 +179,12 @@ export async function installSluice(io: CliIo, opts: InstallOptions): Promise<vo
     await chown(at(ETC_DIR), 0, ids.gid);
     record.files.push(RECORD_FILE);
     await saveRecord();
-    await write(ENV_FILE, renderEnvFile({ rdiUrl: opts.rdiUrl ?? '', jwtSecret }), 0o600, ids);
+    await write(
+      ENV_FILE,
+      renderEnvFile({ rdiUrl: opts.rdiUrl ?? '', jwtSecret, rdiTls: opts.rdiTls ?? {} }),
+      0o600,
+      ids,
+    );
     await mkdirOnce(UNIT_DIR, 0o755);
     const wantsExisted = existsSync(at(WANTS_DIR));
     for (const [file, text] of Object.entries(renderUnits(plan))) {
@@ -327,7 +342,7 @@ async function checkRuntime(
       'the RDI database is not given: --rdi-url redis://user:password@host:port or SLUICE_RDI_URL',
     );
   } else {
-    const problem = await rdiProblem(opts.rdiUrl);
+    const problem = await rdiProblem(opts.rdiUrl, opts.rdiTls ?? {});
     if (problem !== undefined) problems.push(problem);
   }
   const paths = [process.execPath, APP_DIR, debeziumDir, java].filter((p) => p !== '');
@@ -357,7 +372,10 @@ async function checkRuntime(
   };
 }
 
-async function rdiProblem(url: string): Promise<string | undefined> {
+async function rdiProblem(
+  url: string,
+  tlsEnv: Readonly<Record<string, string>>,
+): Promise<string | undefined> {
   let parsed: URL;
   try {
     parsed = new URL(url);
@@ -366,7 +384,14 @@ async function rdiProblem(url: string): Promise<string | undefined> {
   }
   if (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:')
     return '--rdi-url must start with redis:// or rediss://';
+  let tls: ReturnType<typeof rdiRedisOptions>;
+  try {
+    tls = rdiRedisOptions(url, tlsEnv);
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  }
   const redis = new Redis(url, {
+    ...tls,
     lazyConnect: true,
     maxRetriesPerRequest: 0,
     connectTimeout: 3_000,
@@ -374,7 +399,7 @@ async function rdiProblem(url: string): Promise<string | undefined> {
   });
   redis.on('error', () => undefined);
   try {
-    await redis.connect();
+    await connectRdi(redis, url);
     await redis.ping();
     return undefined;
   } catch (error) {

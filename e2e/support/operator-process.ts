@@ -28,6 +28,8 @@ export interface OperatorSettings {
   readonly minPauseMs: number;
   /** More command-line options, e.g. `--debezium-metrics-port`. */
   readonly extraArgs?: readonly string[];
+  /** More environment variables, e.g. the RDI database's TLS settings. */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 export async function startOperator(
@@ -47,7 +49,7 @@ export async function startOperator(
       ...['--work-dir', workDir, '--min-pause-ms', String(settings.minPauseMs)],
       ...(settings.extraArgs ?? []),
     ],
-    { detached: true, stdio: ['ignore', log.fd, log.fd], env: process.env },
+    { detached: true, stdio: ['ignore', log.fd, log.fd], env: { ...process.env, ...settings.env } },
   );
   await log.close();
   const pid = child.pid;

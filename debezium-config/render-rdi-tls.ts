@@ -38,8 +38,11 @@ export function rdiTlsProperties(
     if (tls.ca !== undefined || tls.cert !== undefined) {
       throw new SluiceError(
         'CONFIG_UNSUPPORTED',
-        'The collector reaches a TLS RDI database with certificates only through key stores, and none were written for it.',
-        { path: 'SLUICE_RDI_CACERT' },
+        'The collector reaches a TLS RDI database with certificates only through key stores, and none were written for it (the local runtime writes them; the Kubernetes runtime does not yet).',
+        {
+          path: 'SLUICE_RDI_CACERT',
+          hint: 'on Kubernetes use a certificate from a CA the JVM trusts and no client certificate',
+        },
       );
     }
     // System CAs, no client certificate: the JVM's default trust store is enough.

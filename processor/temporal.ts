@@ -1,6 +1,9 @@
 // Renders Debezium's numeric temporal encodings as ISO-8601 text without any time-zone
-// shift: dates and zone-less timestamps are wall-clock values computed with integer calendar
-// arithmetic (any year, no JS Date range limit), fractional digits kept exactly as captured.
+// shift: dates and zone-less timestamps are wall-clock values whose calendar comes from
+// @js-joda/core (proleptic Gregorian, no JS Date range limit), fractional digits kept exactly
+// as captured. bench/temporal-bench.ts measured it against hand-written arithmetic.
+
+import { LocalDate } from '@js-joda/core';
 
 function pad(value: bigint | number, width: number): string {
   return value.toString().padStart(width, '0');
@@ -11,30 +14,32 @@ function floorDiv(a: bigint, b: bigint): bigint {
   return a % b !== 0n && a < 0n !== b < 0n ? q - 1n : q;
 }
 
-/** Proleptic Gregorian civil date of a day count since 1970-01-01 (H. Hinnant's algorithm). */
-function civilFromDays(days: bigint): { year: bigint; month: bigint; day: bigint } {
-  const z = days + 719_468n;
-  const era = floorDiv(z, 146_097n);
-  const doe = z - era * 146_097n;
-  const yoe = (doe - doe / 1460n + doe / 36_524n - doe / 146_096n) / 365n;
-  const doy = doe - (365n * yoe + yoe / 4n - yoe / 100n);
-  const mp = (5n * doy + 2n) / 153n;
-  const day = doy - (153n * mp + 2n) / 5n + 1n;
-  const month = mp < 10n ? mp + 3n : mp - 9n;
-  const year = yoe + era * 400n + (month <= 2n ? 1n : 0n);
-  return { year, month, day };
-}
+/** Days in 400 Gregorian years: the calendar repeats after them. */
+const CYCLE_DAYS = 146_097;
+/** Well inside js-joda's epoch-day range (±365,000,000). */
+const JODA_SAFE_DAYS = 300_000_000;
 
 /** ISO 8601 year: 4 digits for 0000..9999, else signed and at least 6 digits (astronomical). */
-function yearText(year: bigint): string {
-  if (year >= 0n && year <= 9999n) return pad(year, 4);
-  return (year < 0n ? '-' : '+') + pad(year < 0n ? -year : year, 6);
+function yearText(year: number): string {
+  if (year >= 0 && year <= 9999) return pad(year, 4);
+  return (year < 0 ? '-' : '+') + pad(Math.abs(year), 6);
 }
 
 /** Days since 1970-01-01 → `YYYY-MM-DD` (proleptic Gregorian, astronomical year numbering). */
 export function dateFromEpochDays(days: number | bigint): string {
-  const { year, month, day } = civilFromDays(BigInt(days));
-  return `${yearText(year)}-${pad(month, 2)}-${pad(day, 2)}`;
+  // Debezium's days fit an int32 (timestamps' days far less): exact as a number. js-joda
+  // covers about ±1,000,000 years, an int32 of days ±5,880,000: beyond, whole 400-year
+  // Gregorian cycles (which repeat exactly) are taken out and added back to the year.
+  let epochDay = Number(days);
+  let years = 0;
+  if (Math.abs(epochDay) > JODA_SAFE_DAYS) {
+    const cycles = Math.trunc(epochDay / CYCLE_DAYS);
+    epochDay -= cycles * CYCLE_DAYS;
+    years = cycles * 400;
+  }
+  const date = LocalDate.ofEpochDay(epochDay);
+  const year = yearText(date.year() + years);
+  return `${year}-${pad(date.monthValue(), 2)}-${pad(date.dayOfMonth(), 2)}`;
 }
 
 /** Fraction digits with trailing zeros dropped, or '' when zero. */
@@ -61,12 +66,22 @@ export function timeOfDay(units: bigint, unitsPerSecond: bigint, digits: number)
 
 /** Zone-less timestamp from units since the epoch → `YYYY-MM-DDTHH:MM:SS[.fff…]`. */
 export function localTimestamp(units: bigint, unitsPerSecond: bigint, digits: number): string {
+  return localTimestampWith(dateFromEpochDays, units, unitsPerSecond, digits);
+}
+
+/** localTimestamp with another rendering of the date (bench/temporal-bench.ts compares two). */
+export function localTimestampWith(
+  dateText: (days: bigint) => string,
+  units: bigint,
+  unitsPerSecond: bigint,
+  digits: number,
+): string {
   const seconds = floorDiv(units, unitsPerSecond);
   const remainder = units - seconds * unitsPerSecond;
   const days = floorDiv(seconds, 86_400n);
   const secondOfDay = seconds - days * 86_400n;
   const time = timeOfDay(secondOfDay * unitsPerSecond + remainder, unitsPerSecond, digits);
-  return `${dateFromEpochDays(days)}T${time}`;
+  return `${dateText(days)}T${time}`;
 }
 
 /** A signed count of microseconds as an ISO 8601 duration of seconds, e.g. `PT-0.000001S`. */

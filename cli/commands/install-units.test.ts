@@ -37,4 +37,19 @@ describe('deploy/systemd', () => {
       'SLUICE_RDI_URL="redis://u:p@h:1"',
     );
   });
+
+  it("writes the RDI database's TLS files into the environment file, refusing PEM text", () => {
+    const rdiTls = { SLUICE_RDI_CACERT: '/etc/sluice/ca.pem', SLUICE_RDI_KEY: '/etc/sluice/c.key' };
+    const text = renderEnvFile({ rdiUrl: 'rediss://h:1', jwtSecret: 's'.repeat(40), rdiTls });
+    expect(text).toContain('SLUICE_RDI_CACERT="/etc/sluice/ca.pem"\n');
+    expect(text).toContain('SLUICE_RDI_KEY="/etc/sluice/c.key"\n');
+    const pem = '-----BEGIN CERTIFICATE-----\nY2E=\n-----END CERTIFICATE-----\n';
+    expect(() =>
+      renderEnvFile({
+        rdiUrl: 'rediss://h:1',
+        jwtSecret: 's'.repeat(40),
+        rdiTls: { SLUICE_RDI_CACERT: pem },
+      }),
+    ).toThrow(/SLUICE_RDI_CACERT/);
+  });
 });

@@ -43,6 +43,11 @@ export interface RenderOptions {
   readonly httpPort?: number;
   /** `debezium.source.poll.interval.ms`; Debezium's 500 ms default adds latency. Default 50. */
   readonly pollIntervalMs?: number;
+  /**
+   * Enables Debezium's file signal channel on this file (beside the default `source` channel):
+   * the operator writes `execute-snapshot` signals there for tables added to `tables`.
+   */
+  readonly signalFile?: string;
 }
 
 export interface RenderedDebeziumConfig {
@@ -139,6 +144,7 @@ export function renderDebeziumProperties(
   storageProperties(properties, rdiDb, kind);
   streamNameProperties(properties, sourceName);
   quarkusProperties(properties, source, options);
+  if (options.signalFile !== undefined) signalProperties(properties, options.signalFile);
   advancedProperties(properties, source, kind);
   const javaOptions = source.advanced?.java_options;
   if (javaOptions !== undefined) properties.env[ENV_NAMES.javaOptions] = javaOptions;
@@ -358,6 +364,12 @@ function quarkusProperties(
   out.set('quarkus.log.level', literal(source.logging.level.toUpperCase()));
   // Plain-text console logs (Debezium Server logs JSON by default).
   out.set('quarkus.log.console.json.enabled', literal(false));
+}
+
+/** The file channel needs no table in the source (docs/operations.md, "Adding a table"). */
+function signalProperties(out: PropertyWriter, file: string): void {
+  out.set('debezium.source.signal.enabled.channels', literal('source,file'));
+  out.set('debezium.source.signal.file', literal(file));
 }
 
 /** `advanced.sink|source|quarkus`, applied last so that they override Sluice's settings. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parsePipelineConfig, type SourceConfig } from '../pipeline/load-config.ts';
-import { regexEscape, tableFilters } from './render-table-filters.ts';
+import { capturedTableIds, regexEscape, tableFilters } from './render-table-filters.ts';
 
 function source(lines: string[], type = 'postgresql'): SourceConfig {
   const text = [
@@ -76,5 +76,24 @@ describe('tableFilters', () => {
     expect(() => tableFilters('s', bad, 'postgresql')).toThrow(
       expect.objectContaining({ code: 'CONFIG_UNSUPPORTED', path: 'sources.s.tables.orders' }),
     );
+  });
+});
+
+describe('capturedTableIds', () => {
+  it("names each listed table as Debezium's data collections do", () => {
+    expect(
+      capturedTableIds(
+        's',
+        source(['schemas: [a, b]', 'tables:', '  users:', '  c.items:']),
+        'postgresql',
+      ),
+    ).toEqual(['a.users', 'b.users', 'c.items']);
+    expect(capturedTableIds('s', source(['tables:', '  users:'], 'mariadb'), 'mariadb')).toEqual([
+      'd.users',
+    ]);
+  });
+
+  it('is empty when `tables:` names none', () => {
+    expect(capturedTableIds('s', source([]), 'postgresql')).toEqual([]);
   });
 });

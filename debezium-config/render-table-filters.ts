@@ -85,6 +85,24 @@ export function tableFilters(
   };
 }
 
+/**
+ * The tables `tables:` names, as Debezium's data-collection ids (`<schema>.<table>` or
+ * `<db>.<table>`), in config order; empty when `tables:` names none (every table is captured).
+ */
+export function capturedTableIds(
+  sourceName: string,
+  source: SourceConfig,
+  kind: RelationalKind,
+): string[] {
+  const at = (...path: string[]) => ['sources', sourceName, ...path].join('.');
+  const containers = containerNames(source, kind, at);
+  return Object.keys(source.tables ?? {}).flatMap((configKey) =>
+    qualify(configKey, containers, at('tables', configKey)).map(
+      (name) => `${name.container}.${name.table}`,
+    ),
+  );
+}
+
 interface Containers {
   readonly names: readonly string[];
   /** Whether the config names them (then they become an include list). */

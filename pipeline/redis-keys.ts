@@ -74,6 +74,14 @@ export function pipelineStatusKey(name: string): string {
   return `sluice:pipeline:${name}:status`;
 }
 
+/**
+ * String (JSON) written by the operator: the tables the collector was last started with and the
+ * added ones whose snapshot is still to complete (api/operator/added-tables.ts).
+ */
+export function pipelineCapturedTablesKey(name: string): string {
+  return `sluice:pipeline:${name}:captured-tables`;
+}
+
 /** Hash of secrets: field = name (e.g. SOURCE_DB_PASSWORD), value = the secret. Write-only via the api. */
 export const SECRETS_KEY = 'sluice:secrets';
 

@@ -11,6 +11,7 @@ import {
   type RdiDatabase,
 } from '../../debezium-config/render-properties.ts';
 import type { Logger } from '../../processor/ports.ts';
+import { collectorSignalFile } from './added-table-snapshots.ts';
 import type { PreparedPipeline } from './pipeline-workspace.ts';
 import { terminateSlotHolder } from './replication-slot.ts';
 import type { ChildHandle } from './supervised-child.ts';
@@ -59,6 +60,7 @@ export async function launchCollector(opts: CollectorLaunch): Promise<ChildHandl
   const rdiDb = tlsStores === undefined ? opts.rdiDb : { ...opts.rdiDb, tlsStores };
   const debezium = renderDebeziumProperties(pipeline.config, pipeline.source.name, rdiDb, {
     httpPort: pipeline.httpPort,
+    signalFile: collectorSignalFile(pipeline.dir),
   });
   const hostLines =
     propertyValue(debezium.properties, 'quarkus.http.host') === undefined

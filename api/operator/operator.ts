@@ -10,6 +10,7 @@ import type { RdiDatabase } from '../../debezium-config/render-properties.ts';
 import { pipelineKey } from '../../pipeline/redis-keys.ts';
 import type { Clock, Logger } from '../../processor/ports.ts';
 import { readControl, type PipelineControl } from '../store/control-store.ts';
+import { AddedTableSnapshots } from './added-table-snapshots.ts';
 import { BackpressurePause } from './backpressure-pause.ts';
 import { CaptureProgress } from './capture-progress.ts';
 import type { ComponentRuntime } from './component-runtime.ts';
@@ -60,6 +61,7 @@ export class Operator {
   readonly #loader: PipelineLoader;
   readonly #pause: BackpressurePause;
   readonly #capture = new CaptureProgress();
+  readonly #addedTables: AddedTableSnapshots;
   readonly #sinkMemory: SinkMemoryWatch;
   readonly #maxMemory: MaxMemoryCheck;
   readonly #abort = new AbortController();
@@ -84,6 +86,7 @@ export class Operator {
       logger,
     });
     this.#sinkMemory = new SinkMemoryWatch({ rdi, clock, logger });
+    this.#addedTables = new AddedTableSnapshots({ rdi, name: opts.pipeline, clock, logger });
     this.#maxMemory = new MaxMemoryCheck({ rdi, clock, logger });
     this.#pause = new BackpressurePause({ rdi, clock, logger, staleMs: opts.backpressureStaleMs });
     this.#leadership = new Leadership({
@@ -141,6 +144,7 @@ export class Operator {
   #killChildren(): void {
     this.#pause.forget();
     this.#capture.forget();
+    this.#addedTables.forget();
     this.#sinkMemory.forget();
     this.#children.kill();
   }
@@ -191,6 +195,7 @@ export class Operator {
     const input = this.#input(term, control, resetPending, backpressure, true);
     await this.#apply(reconcile(input, this.#opts.policy), term, control);
     await this.#capture.observe(children.collector.state === 'running', children.metricsUrl);
+    await this.#addedTables.observe(this.#capture.progress);
     const pipeline = this.#loader.prepared;
     if (pipeline !== undefined) await children.restartProcessorForOrphans(pipeline);
     await this.#maxMemory.observe(pipeline);
@@ -264,7 +269,7 @@ export class Operator {
     for (const action of actions) {
       switch (action.kind) {
         case 'start':
-          this.#start(action.component, term);
+          await this.#start(action.component, term);
           break;
         case 'stop':
           void children[action.component].stop();
@@ -282,7 +287,7 @@ export class Operator {
     }
   }
 
-  #start(component: 'collector' | 'processor', term: Term): void {
+  async #start(component: 'collector' | 'processor', term: Term): Promise<void> {
     const pipeline = this.#loader.prepared;
     if (pipeline === undefined) return;
     if (component === 'processor') {
@@ -290,6 +295,8 @@ export class Operator {
       return;
     }
     this.#capture.collectorStarting();
+    // Tables added to `tables:` get their snapshot signal before Debezium starts.
+    await this.#addedTables.beforeCollectorStart(pipeline, this.#opts.runtime.kind === 'local');
     this.#children.startCollector(pipeline, term);
   }
 

@@ -4,6 +4,7 @@
 import type { Redis } from 'ioredis';
 import { isDeepStrictEqual } from 'node:util';
 import { globEscape, scanKeys } from '../../common/redis-scan.ts';
+import { waitFor } from '../../harness/wait-for.ts';
 
 export interface RowComparison {
   readonly rows: number;
@@ -58,4 +59,23 @@ export async function compareRows(
       ? ''
       : `${problems.length} differences among ${expected.size} rows of ${table} (missing ${missing}, extra ${extra}, different ${different}), e.g. ${problems.slice(0, 5).join('; ')}`;
   return { rows: expected.size, missing, extra, different, summary };
+}
+
+/** Waits until `table` in the target equals the source; rejects with the last differences. */
+export async function waitForRowsEqual(
+  query: (sql: string) => Promise<string[][]>,
+  target: Redis,
+  table: string,
+  columns: readonly string[],
+  timeoutMs = 240_000,
+): Promise<RowComparison> {
+  return waitFor(
+    `${table} in the target to equal the source`,
+    async () => {
+      const comparison = await compareRows(query, target, table, columns);
+      if (comparison.summary === '') return comparison;
+      throw new Error(comparison.summary);
+    },
+    { timeoutMs, intervalMs: 1000 },
+  );
 }

@@ -9,6 +9,7 @@ import { findJava } from './launch-find-java.ts';
 import { lastErrorMessage, readableLogLine } from './launch-log-format.ts';
 import { readLogTail } from './launch-log-tail.ts';
 import { propertyValue } from './launch-properties.ts';
+import { writeSourceTlsFiles } from './launch-source-tls.ts';
 
 export interface DebeziumServerOptions {
   /** The unpacked distribution (see installDebezium()). Never written to. */
@@ -56,8 +57,10 @@ const MAIN_CLASS = 'io.debezium.server.Main';
 const HEALTH_POLL_MS = 250;
 
 export async function startDebeziumServer(opts: DebeziumServerOptions): Promise<DebeziumProcess> {
-  const env: NodeJS.ProcessEnv = { ...process.env, ...opts.env };
-  const javaPath = opts.javaPath ?? (await findJava(env));
+  const givenEnv: NodeJS.ProcessEnv = { ...process.env, ...opts.env };
+  const javaPath = opts.javaPath ?? (await findJava(givenEnv));
+  // The source's TLS certificates become files in workDir; the JVM never sees the key text.
+  const env: NodeJS.ProcessEnv = await writeSourceTlsFiles(opts.workDir, givenEnv, javaPath);
   const runnerJar = await findRunnerJar(opts.distDir);
   const metricsAgent = await metricsAgentArgs(opts, env);
   const httpPort = opts.httpPort ?? httpPortOf(opts.properties, env);

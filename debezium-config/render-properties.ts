@@ -20,6 +20,7 @@ import {
 import type { RdiTls } from '../common/rdi-tls.ts';
 import { rdiTlsProperties, type JavaTlsStores } from './render-rdi-tls.ts';
 import { replicaServerId, replicationSlotName } from './render-source-identity.ts';
+import { sourceTlsProperties } from './render-source-tls.ts';
 import {
   regexEscape,
   SCHEMA_KINDS,
@@ -148,6 +149,7 @@ export function renderDebeziumProperties(
   advancedProperties(properties, source, kind);
   const javaOptions = source.advanced?.java_options;
   if (javaOptions !== undefined) properties.env[ENV_NAMES.javaOptions] = javaOptions;
+  sourceTlsProperties(properties, sourceName, source, kind);
   const header = [
     `Debezium Server properties of source '${sourceName}', rendered by Sluice from config.yaml.`,
     'Generated: edit config.yaml instead. Credentials are ${...} references to the environment.',

@@ -6,8 +6,10 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runCommand, runCommandRaw } from '../debezium-config/launch-run-command.ts';
 import { freePort } from '../common/free-port.ts';
+import type { SourceTlsServerOptions } from './postgres.ts';
 import type { ProcessRegistry } from './process-registry.ts';
 import { startServerProcess, type ServerProcess } from './server-process.ts';
+import { makeTlsCertificates, type TlsCertificates } from './tls-certificates.ts';
 
 export interface MariadbOptions {
   /** Folder of this instance; created. */
@@ -21,6 +23,12 @@ export interface MariadbOptions {
   readonly password?: string;
   /** Database created for the test; default `sluice`. */
   readonly database?: string;
+  /**
+   * TLS with certificates of a throwaway CA made in `<dir>/tls`: `require` sets
+   * require_secure_transport (TCP without TLS refused); `requireClientCertificates` makes the
+   * default user `REQUIRE X509` (MariaDB asks per user: give users a test creates the same).
+   */
+  readonly tls?: SourceTlsServerOptions;
 }
 
 export interface MariadbInstance extends ServerProcess {
@@ -31,6 +39,8 @@ export interface MariadbInstance extends ServerProcess {
   readonly user: string;
   readonly password: string;
   readonly database: string;
+  /** The certificates of a TLS server (CA, server, a client certificate it accepts). */
+  readonly tls?: TlsCertificates;
   /** Runs SQL as root over the socket; rows of the last statement, NULL reads as 'NULL'. */
   query(sql: string, database?: string): Promise<string[][]>;
 }
@@ -55,6 +65,19 @@ export async function startMariadb(opts: MariadbOptions): Promise<MariadbInstanc
 
   await mkdir(data, { recursive: true });
   await mkdir(tmp, { recursive: true });
+  const certificates =
+    opts.tls === undefined
+      ? undefined
+      : await makeTlsCertificates(join(opts.dir, 'tls'), 'Sluice test MariaDB CA');
+  const tlsArgs =
+    certificates === undefined
+      ? []
+      : [
+          ...[`--ssl-ca=${certificates.ca}`, `--ssl-cert=${certificates.serverCert}`],
+          `--ssl-key=${certificates.serverKey}`,
+          // The socket counts as secure: the harness's own root client keeps working.
+          ...(opts.tls?.require === true ? ['--require-secure-transport=ON'] : []),
+        ];
   await runCommand(
     'mariadb-install-db',
     [
@@ -84,6 +107,7 @@ export async function startMariadb(opts: MariadbOptions): Promise<MariadbInstanc
         // Flushes the redo log once a second: survives a killed server, not an OS crash.
         '--innodb-flush-log-at-trx-commit=2',
         ...innodb,
+        ...tlsArgs,
       ],
       cwd: opts.dir,
       logFile: join(opts.dir, 'mariadb.log'),
@@ -105,6 +129,9 @@ export async function startMariadb(opts: MariadbOptions): Promise<MariadbInstanc
       `CREATE USER '${user}'@'%' IDENTIFIED BY '${password}'`,
       `GRANT ${DEBEZIUM_PRIVILEGES} ON *.* TO '${user}'@'%'`,
       `GRANT ALL PRIVILEGES ON \`${database}\`.* TO '${user}'@'%'`,
+      ...(requiresX509(opts.tls?.requireClientCertificates, user)
+        ? [`ALTER USER '${user}'@'%' REQUIRE X509`]
+        : []),
     ].join(';\n'),
     'mysql',
   );
@@ -117,8 +144,13 @@ export async function startMariadb(opts: MariadbOptions): Promise<MariadbInstanc
     user,
     password,
     database,
+    ...(certificates === undefined ? {} : { tls: certificates }),
     query,
   });
+}
+
+function requiresX509(setting: boolean | readonly string[] | undefined, user: string): boolean {
+  return setting === true || (Array.isArray(setting) && setting.includes(user));
 }
 
 /** Client arguments: root over this instance's socket, tab-separated rows, no header. */

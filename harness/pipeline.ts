@@ -27,6 +27,10 @@ export interface PipelineOptions<S extends SourceKind> {
   readonly tableSettings?: Readonly<Record<string, readonly string[]>>;
   /** `advanced.source` of the source: Debezium source properties without their prefix. */
   readonly advancedSource?: Readonly<Record<string, string>>;
+  /** More lines under the source's `connection:`, e.g. `cacert: ${SOURCE_DB_CACERT}`. */
+  readonly connectionSettings?: readonly string[];
+  /** Values of `${NAME}` references, over the stack's (e.g. another SOURCE_DB_USERNAME). */
+  readonly secrets?: Readonly<Record<string, string>>;
 }
 
 export interface RunningPipeline {
@@ -49,6 +53,7 @@ export function pipelineConfigText(
     processorSettings?: readonly string[];
     tableSettings?: Readonly<Record<string, readonly string[]>>;
     advancedSource?: Readonly<Record<string, string>>;
+    connectionSettings?: readonly string[];
   },
 ): string {
   const advanced = Object.entries(opts.advancedSource ?? {});
@@ -67,6 +72,7 @@ export function pipelineConfigText(
     `      database: ${opts.database}`,
     '      user: ${SOURCE_DB_USERNAME}',
     '      password: ${SOURCE_DB_PASSWORD}',
+    ...(opts.connectionSettings ?? []).map((line) => `      ${line}`),
     ...scope,
     '    tables:',
     ...opts.tables.flatMap((t) => [
@@ -106,6 +112,9 @@ export async function startPipeline<S extends SourceKind>(
     ...(opts.processorSettings === undefined ? {} : { processorSettings: opts.processorSettings }),
     ...(opts.tableSettings === undefined ? {} : { tableSettings: opts.tableSettings }),
     ...(opts.advancedSource === undefined ? {} : { advancedSource: opts.advancedSource }),
+    ...(opts.connectionSettings === undefined
+      ? {}
+      : { connectionSettings: opts.connectionSettings }),
   });
   await writeFile(configFile, text);
   if (opts.jobs !== undefined) {
@@ -121,6 +130,7 @@ export async function startPipeline<S extends SourceKind>(
     SOURCE_DB_PASSWORD: stack.source.password,
     TARGET_DB_HOST: stack.target.host,
     TARGET_DB_PORT: String(stack.target.port),
+    ...opts.secrets,
   };
   const config = parsePipelineConfig(text, configFile, env);
   const rendered = renderDebeziumProperties(config, opts.sourceName, {

@@ -1,12 +1,22 @@
 // A private PostgreSQL for one test file: initdb into a temporary folder, logical decoding on,
 // listening on 127.0.0.1 at a free port with its socket inside the folder (never the machine's
 // own cluster, /var/run/postgresql or port 5432). As root, the server runs as user `postgres`.
-import { readdir, readFile, appendFile, chown, mkdir, writeFile } from 'node:fs/promises';
+import {
+  readdir,
+  readFile,
+  appendFile,
+  chmod,
+  chown,
+  copyFile,
+  mkdir,
+  writeFile,
+} from 'node:fs/promises';
 import { join } from 'node:path';
 import { runCommand, runCommandRaw } from '../debezium-config/launch-run-command.ts';
 import { freePort } from '../common/free-port.ts';
 import type { ProcessRegistry } from './process-registry.ts';
 import { startServerProcess, type ServerProcess } from './server-process.ts';
+import { makeTlsCertificates, type TlsCertificates } from './tls-certificates.ts';
 
 export interface PostgresOptions {
   /** Folder of this instance; created, and handed to user `postgres` when running as root. */
@@ -18,6 +28,21 @@ export interface PostgresOptions {
   readonly password?: string;
   /** Database created for the test; default `sluice`. */
   readonly database?: string;
+  /** TLS with certificates of a throwaway CA made in `<dir>/tls`. Default: no TLS. */
+  readonly tls?: SourceTlsServerOptions;
+}
+
+/** A source database server's TLS (harness/postgres.ts, harness/mariadb.ts). */
+export interface SourceTlsServerOptions {
+  /** Refuse every TCP connection without TLS (PostgreSQL `hostnossl … reject`). */
+  readonly require?: boolean;
+  /**
+   * Refuse TLS connections without a client certificate signed by the CA, beside the password:
+   * `true` for every user, or only for the users listed (PostgreSQL `clientcert=verify-ca` on
+   * their `hostssl` lines; MariaDB `REQUIRE X509` for the default user when listed or `true`;
+   * users a test creates say `REQUIRE X509` themselves).
+   */
+  readonly requireClientCertificates?: boolean | readonly string[];
 }
 
 export interface PostgresInstance extends ServerProcess {
@@ -27,6 +52,8 @@ export interface PostgresInstance extends ServerProcess {
   readonly user: string;
   readonly password: string;
   readonly database: string;
+  /** The certificates of a TLS server (CA, server, a client certificate it accepts). */
+  readonly tls?: TlsCertificates;
   /**
    * Runs SQL as the superuser (psql over TCP, so with the same authentication Debezium uses)
    * and returns the rows of the last statement; NULL reads as 'NULL'.
@@ -78,6 +105,8 @@ export async function startPostgres(opts: PostgresOptions): Promise<PostgresInst
       '',
     ].join('\n'),
   );
+  const certificates =
+    opts.tls === undefined ? undefined : await serverTls(opts.dir, data, opts.tls, owner);
 
   const server = await startServerProcess({
     registry: opts.registry,
@@ -103,7 +132,12 @@ export async function startPostgres(opts: PostgresOptions): Promise<PostgresInst
     },
   });
 
-  const psqlEnv = { ...process.env, PGPASSWORD: password, PGCONNECT_TIMEOUT: '10' };
+  const psqlEnv = {
+    ...process.env,
+    PGPASSWORD: password,
+    PGCONNECT_TIMEOUT: '10',
+    ...(certificates === undefined ? {} : psqlTlsEnv(certificates)),
+  };
   const query = async (sql: string, db = database): Promise<string[][]> => {
     const args = ['-X', '-q', '-A', '-t', '-F', FIELD, '-R', RECORD, '-P', 'null=NULL'];
     const { stdout } = await runCommand(
@@ -137,8 +171,67 @@ export async function startPostgres(opts: PostgresOptions): Promise<PostgresInst
     user,
     password,
     database,
+    ...(certificates === undefined ? {} : { tls: certificates }),
     query,
   });
+}
+
+/**
+ * Turns TLS on: the server's certificate and key copied into the data folder (PostgreSQL wants
+ * its key owned by itself, 0600), and a pg_hba.conf that says which TCP connections need TLS
+ * and a client certificate. Replication connections match only `replication` lines.
+ */
+async function serverTls(
+  dir: string,
+  data: string,
+  tls: SourceTlsServerOptions,
+  owner: { uid: number; gid: number } | undefined,
+): Promise<TlsCertificates> {
+  const certificates = await makeTlsCertificates(join(dir, 'tls'), 'Sluice test PostgreSQL CA');
+  const files = { 'server.crt': certificates.serverCert, 'server.key': certificates.serverKey };
+  for (const [name, from] of Object.entries(files)) {
+    await copyFile(from, join(data, name));
+    await chmod(join(data, name), 0o600);
+    if (owner !== undefined) await chown(join(data, name), owner.uid, owner.gid);
+  }
+  await copyFile(certificates.ca, join(data, 'ca.pem'));
+  if (owner !== undefined) await chown(join(data, 'ca.pem'), owner.uid, owner.gid);
+  await appendFile(
+    join(data, 'postgresql.conf'),
+    [
+      'ssl = on',
+      "ssl_cert_file = 'server.crt'",
+      "ssl_key_file = 'server.key'",
+      "ssl_ca_file = 'ca.pem'",
+      '',
+    ].join('\n'),
+  );
+  const everyone = tls.requireClientCertificates === true;
+  const some = Array.isArray(tls.requireClientCertificates) ? tls.requireClientCertificates : [];
+  const lines = ['local all all trust', 'local replication all trust'];
+  // The first line that matches decides.
+  for (const database of ['all', 'replication']) {
+    if (tls.require === true) lines.push(`hostnossl ${database} all 0.0.0.0/0 reject`);
+    for (const user of some) {
+      lines.push(`hostssl ${database} ${user} 127.0.0.1/32 scram-sha-256 clientcert=verify-ca`);
+      lines.push(`host ${database} ${user} 0.0.0.0/0 reject`);
+    }
+    const clientcert = everyone ? ' clientcert=verify-ca' : '';
+    lines.push(`hostssl ${database} all 127.0.0.1/32 scram-sha-256${clientcert}`);
+    lines.push(`host ${database} all 127.0.0.1/32 scram-sha-256`);
+  }
+  await writeFile(join(data, 'pg_hba.conf'), `${lines.join('\n')}\n`);
+  return certificates;
+}
+
+/** libpq settings of the harness's own psql: TLS, with the client certificate the server accepts. */
+function psqlTlsEnv(certificates: TlsCertificates): Record<string, string> {
+  return {
+    PGSSLMODE: 'verify-full',
+    PGSSLROOTCERT: certificates.ca,
+    PGSSLCERT: certificates.clientCert,
+    PGSSLKEY: certificates.clientKey,
+  };
 }
 
 /** $SLUICE_PG_BINDIR, else Debian's newest /usr/lib/postgresql/<major>/bin, else PATH. */

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { DebeziumProcess } from '../debezium-config/launch.ts';
 import { startHarnessDebezium } from './debezium.ts';
 import { startMariadb, type MariadbInstance } from './mariadb.ts';
-import { startPostgres, type PostgresInstance } from './postgres.ts';
+import { startPostgres, type PostgresInstance, type SourceTlsServerOptions } from './postgres.ts';
 import type { ProcessRegistry } from './process-registry.ts';
 import { startRedis, type RedisInstance, type RedisTlsOptions } from './redis.ts';
 
@@ -23,6 +23,8 @@ export interface StackOptions<S extends SourceKind> {
   readonly rdiMaxmemory?: string;
   /** Give the target Redis an AOF, so that it keeps its data across a stop (outage tests). */
   readonly targetAppendonly?: boolean;
+  /** Serve the source database over TLS (its certificates in `source.tls`). */
+  readonly sourceTls?: SourceTlsServerOptions;
   /** Make the RDI database TLS-only (its `url` is then `rediss://`, its certificates in `tls`). */
   readonly rdiTls?: RedisTlsOptions;
 }
@@ -46,7 +48,7 @@ export async function startStack<S extends SourceKind>(opts: StackOptions<S>): P
   // allSettled, not all: a server still starting when another failed would register itself
   // after the test's cleanup ran, and outlive the test.
   const [source, rdi, target] = await Promise.allSettled([
-    startSource(opts.source, join(dir, opts.source), registry),
+    startSource(opts.source, join(dir, opts.source), registry, opts.sourceTls),
     startRedis({
       dir: join(dir, 'rdi-redis'),
       registry,
@@ -85,11 +87,11 @@ async function startSource<S extends SourceKind>(
   kind: S,
   dir: string,
   registry: ProcessRegistry,
+  tls: SourceTlsServerOptions | undefined,
 ): Promise<SourceInstance<S>> {
+  const options = { dir, registry, ...(tls === undefined ? {} : { tls }) };
   // TypeScript cannot narrow S from `kind`; each branch returns the instance S names.
   const instance =
-    kind === 'postgresql'
-      ? await startPostgres({ dir, registry })
-      : await startMariadb({ dir, registry });
+    kind === 'postgresql' ? await startPostgres(options) : await startMariadb(options);
   return instance as SourceInstance<S>;
 }

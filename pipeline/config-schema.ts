@@ -63,6 +63,32 @@ const SourceConnection = Type.Object(
     password: Type.Optional(
       Type.String({ description: 'Password (usually `${SOURCE_DB_PASSWORD}`).' }),
     ),
+    // Sluice: TLS to PostgreSQL, MySQL and MariaDB with RDI's secret names (docs/config.md).
+    cacert: Type.Optional(
+      Type.String({
+        description:
+          'CA certificate (PEM text, usually `${SOURCE_DB_CACERT}`, or the path of a PEM file) that verifies the server; turns TLS on.',
+      }),
+    ),
+    cert: Type.Optional(
+      Type.String({
+        description: 'Client certificate (PEM, usually `${SOURCE_DB_CERT}`) for mTLS.',
+      }),
+    ),
+    key: Type.Optional(
+      Type.String({
+        description: 'Client private key (PEM, usually `${SOURCE_DB_KEY}`) for mTLS.',
+      }),
+    ),
+    key_password: Type.Optional(
+      Type.String({ description: 'Password of the client key (`${SOURCE_DB_KEY_PASSWORD}`).' }),
+    ),
+    tls_mode: Type.Optional(
+      Choice(['disable', 'require', 'verify-ca', 'verify-full'], {
+        description:
+          'TLS to the source: `verify-full` (default when a certificate is given: CA and host name checked), `verify-ca`, `require` (encrypted, unverified) or `disable`.',
+      }),
+    ),
     connection_string: Type.Optional(
       Type.String({ description: 'MongoDB connection string (instead of host and port).' }),
     ),

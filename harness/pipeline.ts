@@ -31,6 +31,8 @@ export interface PipelineOptions<S extends SourceKind> {
   readonly connectionSettings?: readonly string[];
   /** Values of `${NAME}` references, over the stack's (e.g. another SOURCE_DB_USERNAME). */
   readonly secrets?: Readonly<Record<string, string>>;
+  /** `advanced.sink` of the source: Debezium Redis sink properties without their prefix. */
+  readonly advancedSink?: Readonly<Record<string, string>>;
 }
 
 export interface RunningPipeline {
@@ -53,10 +55,19 @@ export function pipelineConfigText(
     processorSettings?: readonly string[];
     tableSettings?: Readonly<Record<string, readonly string[]>>;
     advancedSource?: Readonly<Record<string, string>>;
+    advancedSink?: Readonly<Record<string, string>>;
     connectionSettings?: readonly string[];
   },
 ): string {
   const advanced = Object.entries(opts.advancedSource ?? {});
+  const sink = Object.entries(opts.advancedSink ?? {});
+  const section = (name: string, values: [string, string][]) =>
+    values.length === 0
+      ? []
+      : [
+          `      ${name}:`,
+          ...values.map(([key, value]) => `        ${key}: ${JSON.stringify(value)}`),
+        ];
   const scope =
     kind === 'postgresql'
       ? ['    schemas:', '      - public']
@@ -79,13 +90,9 @@ export function pipelineConfigText(
       `      ${t}:`,
       ...(opts.tableSettings?.[t] ?? []).map((line) => `        ${line}`),
     ]),
-    ...(advanced.length === 0
+    ...(advanced.length + sink.length === 0
       ? []
-      : [
-          '    advanced:',
-          '      source:',
-          ...advanced.map(([name, value]) => `        ${name}: ${JSON.stringify(value)}`),
-        ]),
+      : ['    advanced:', ...section('source', advanced), ...section('sink', sink)]),
     'targets:',
     '  target:',
     '    connection:',
@@ -112,6 +119,7 @@ export async function startPipeline<S extends SourceKind>(
     ...(opts.processorSettings === undefined ? {} : { processorSettings: opts.processorSettings }),
     ...(opts.tableSettings === undefined ? {} : { tableSettings: opts.tableSettings }),
     ...(opts.advancedSource === undefined ? {} : { advancedSource: opts.advancedSource }),
+    ...(opts.advancedSink === undefined ? {} : { advancedSink: opts.advancedSink }),
     ...(opts.connectionSettings === undefined
       ? {}
       : { connectionSettings: opts.connectionSettings }),

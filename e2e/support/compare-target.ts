@@ -5,6 +5,7 @@ import type { Redis } from 'ioredis';
 import type { Client } from 'pg';
 import { isDeepStrictEqual } from 'node:util';
 import { scanKeys } from '../../common/redis-scan.ts';
+import { waitFor } from '../../harness/wait-for.ts';
 
 export interface TableShape {
   readonly table: string;
@@ -69,4 +70,22 @@ export async function differences(
   }
   if (problems.length === 0) return '';
   return `${problems.length} differences among ${compared} rows, e.g. ${problems.slice(0, 5).join('; ')}`;
+}
+
+/** Waits until the target equals the source; fails with the differences left at the end. */
+export async function waitUntilEqual(
+  db: Client,
+  target: Redis,
+  shapes: readonly TableShape[],
+  opts: { timeoutMs: number; intervalMs?: number },
+): Promise<void> {
+  await waitFor(
+    'the target to equal the source',
+    async () => {
+      const diff = await differences(db, target, shapes);
+      if (diff === '') return true;
+      throw new Error(diff);
+    },
+    { timeoutMs: opts.timeoutMs, intervalMs: opts.intervalMs ?? 1000 },
+  );
 }

@@ -10,10 +10,11 @@ dest="$cache/debezium-server-$version"
 # Written last: a folder without it is a half-done unpack and is redone.
 marker="$dest/.sluice-installed"
 
-# Sluice's own extensions (the type descriptor transformation, the bit varying converter) go into
-# the distribution's lib/, rebuilt when their sources change.
+# Sluice's own extensions (the type descriptor transformation, the bit varying converter) are
+# built now, so that the first start of Debezium does not wait for Maven; the launcher puts them
+# on the classpath (debezium-config/launch-extensions.ts). Rebuilt when their sources change.
 install_extensions() {
-  bash "$(dirname "$0")/../scripts/build-debezium-extensions.sh" "$dest/lib" >/dev/null
+  bash "$(dirname "$0")/../scripts/build-debezium-extensions.sh" >/dev/null
 }
 
 if [[ -f "$marker" ]]; then

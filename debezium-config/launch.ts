@@ -5,6 +5,7 @@ import { chmod, mkdir, readdir, writeFile } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
 import { SluiceError } from '../common/errors.ts';
 import { describeExit, spawnLoggedProcess, type ChildExit } from './launch-child-process.ts';
+import { debeziumExtensionsJar } from './launch-extensions.ts';
 import { findJava } from './launch-find-java.ts';
 import { lastErrorMessage, readableLogLine } from './launch-log-format.ts';
 import { readLogTail } from './launch-log-tail.ts';
@@ -72,9 +73,12 @@ export async function startDebeziumServer(opts: DebeziumServerOptions): Promise<
   // writeFile's mode only applies when it creates the file; the properties may hold passwords.
   await chmod(propertiesFile, 0o600);
 
+  // Sluice's extensions come before lib/: a stale copy there must not shadow this checkout's.
+  const extensions = await debeziumExtensionsJar(opts.distDir, env);
   const classpath = [
     runnerJar,
     join(opts.distDir, 'config', 'lib'),
+    ...(extensions === undefined ? [] : [extensions]),
     join(opts.distDir, 'lib', '*'),
   ].join(delimiter);
   const args = [

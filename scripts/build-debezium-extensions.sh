@@ -2,15 +2,13 @@
 # Builds Sluice's Debezium extensions (collector/java/sluice-debezium-extensions: the compact type
 # descriptor transformation and the bit varying converter, docs/types.md) with Maven, once per
 # version of their sources: the jar is cached outside the repository under a hash of the module.
-# Prints the jar's path (the only line on stdout). Safe to run concurrently (flock).
-# Usage: build-debezium-extensions.sh [lib-dir]   also installs the jar into lib-dir (Debezium
-# Server's lib/), replacing an older build there.
+# Prints the jar's path (the only line on stdout); debezium-config/launch-extensions.ts puts it
+# on Debezium Server's classpath. Safe to run concurrently (flock).
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 module="$root/collector/java/sluice-debezium-extensions"
 cache="${SLUICE_CACHE:-$HOME/.cache/sluice}/debezium-extensions"
-lib_dir="${1:-}"
 
 hash="$(cd "$module" && find pom.xml src -type f -print0 | sort -z | xargs -0 sha256sum |
   sha256sum | cut -c1-16)"
@@ -40,13 +38,4 @@ if [[ ! -f "$jar" ]]; then
   mv "$tmp/target/sluice-debezium-extensions.jar" "$jar"
 fi
 
-if [[ -n "$lib_dir" ]]; then
-  installed="$lib_dir/sluice-debezium-extensions-$hash.jar"
-  if [[ ! -f "$installed" ]]; then
-    # Two builds of the same classes on one classpath: whichever loads first wins. Keep one.
-    rm -f "$lib_dir"/sluice-debezium-extensions-*.jar
-    cp "$jar" "$installed.tmp"
-    mv "$installed.tmp" "$installed"
-  fi
-fi
 echo "$jar"

@@ -15,7 +15,8 @@ import org.apache.kafka.connect.transforms.Transformation;
  * Adds one string field, {@value #FIELD}, to every Debezium change event: the compact type
  * descriptor of the row (and, after a '~', of the key), see {@link TypeDescriptor}. With the JSON
  * converter's schemas off, it is all the type information an entry carries: ~100 bytes instead
- * of a ~3 KB schema repeated in every entry. Records that are no change event pass unchanged.
+ * of a ~3 KB schema repeated in every entry. Records that are no change event of a row (heartbeats,
+ * MongoDB's documents held as JSON text) pass unchanged: their values need no descriptor.
  */
 public final class TypeDescriptorTransform<R extends ConnectRecord<R>> implements Transformation<R> {
     static final String FIELD = "__sluice_types";
@@ -45,8 +46,7 @@ public final class TypeDescriptorTransform<R extends ConnectRecord<R>> implement
 
     private static boolean isEnvelope(Schema schema) {
         return schema != null && schema.type() == Schema.Type.STRUCT && schema.field("op") != null
-                && schema.field(FIELD) == null
-                && (rowSchema(schema) != null || schema.field("source") != null);
+                && schema.field(FIELD) == null && rowSchema(schema) != null;
     }
 
     private static Schema rowSchema(Schema envelope) {
@@ -64,7 +64,7 @@ public final class TypeDescriptorTransform<R extends ConnectRecord<R>> implement
             return known;
         }
         Schema row = rowSchema(valueSchema);
-        StringBuilder descriptor = new StringBuilder(row == null ? "{}" : TypeDescriptor.of(row));
+        StringBuilder descriptor = new StringBuilder(TypeDescriptor.of(row));
         if (keySchema != null && keySchema.type() == Schema.Type.STRUCT) {
             descriptor.append('~').append(TypeDescriptor.of(keySchema));
         }

@@ -1,8 +1,10 @@
 // Decodes the `key` and `value` fields of one Debezium stream entry (JSON converter, with or
-// without schemas) into a ChangeEvent. Pure: text in, typed event out, SluiceError on bad input.
+// without schemas; without, Sluice's compact type descriptor stands for them: compact-schema.ts)
+// into a ChangeEvent. Pure: text in, typed event out, SluiceError on bad input.
 
 import { SluiceError } from '../common/errors.ts';
 import type { ChangeEvent, Opcode, Row } from './change-event.ts';
+import { compactSchemas, TYPES_FIELD, type CompactSchemas } from './compact-schema.ts';
 import type { ConnectSchema } from './convert-value.ts';
 import { convertStruct, plain } from './convert-value.ts';
 import { parseJsonLossless } from './lossless-json.ts';
@@ -164,11 +166,14 @@ export function decodeEnvelope(
   let after: Row | null;
   let key: Row = {};
   try {
-    before = decodeRow(payload.before, fieldSchema(schema, 'before'), rendering);
-    after = decodeRow(payload.after, fieldSchema(schema, 'after'), rendering);
+    const types = payload[TYPES_FIELD];
+    const compact: CompactSchemas | undefined =
+      schema === undefined && typeof types === 'string' ? compactSchemas(types) : undefined;
+    before = decodeRow(payload.before, compact?.row ?? fieldSchema(schema, 'before'), rendering);
+    after = decodeRow(payload.after, compact?.row ?? fieldSchema(schema, 'after'), rendering);
     if (keyText !== undefined && keyText !== '' && keyText !== 'null') {
       const keyDoc = parseDocument(keyText, 'key');
-      key = decodeRow(keyDoc.payload, keyDoc.schema, rendering) ?? {};
+      key = decodeRow(keyDoc.payload, keyDoc.schema ?? compact?.key, rendering) ?? {};
     }
   } catch (cause) {
     if (cause instanceof SluiceError) throw cause;

@@ -1,6 +1,7 @@
 // The converters on entries captured from the real Debezium Server 3.6 (bench/type-modes/
-// capture-entries.ts, the modes render-properties.ts sets): every column of every edge row
-// renders as docs/types.md documents (the .hash.json files hold the expected hash fields).
+// capture-entries.ts; *-compact.jsonl in the mode render-properties.ts sets): every column of
+// every edge row renders as docs/types.md documents (the .hash.json files hold the expected
+// hash fields).
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { UNAVAILABLE, type CellValue } from './change-event.ts';
@@ -22,8 +23,10 @@ function entries(name: string): Entry[] {
     .map((line) => JSON.parse(line) as Entry);
 }
 
+/** The row id of the entry's key, with (`{"schema":…,"payload":{"id":1}}`) or without schema. */
 function keyId(entry: Entry): number {
-  return (JSON.parse(entry.key) as { payload: { id: number } }).payload.id;
+  const key = JSON.parse(entry.key) as { id?: number; payload?: { id: number } };
+  return key.payload?.id ?? key.id ?? Number.NaN;
 }
 
 function hashOf(row: Readonly<Record<string, CellValue>>): Record<string, string> {
@@ -39,7 +42,8 @@ describe.each(['postgresql-all-types', 'mariadb-all-types'])('%s', (name) => {
     string,
     Record<string, string>
   >;
-  it.each(entries(`${name}.jsonl`).map((entry) => [keyId(entry), entry]))(
+  // Entries in the format Sluice renders (schemas off, compact type descriptor).
+  it.each(entries(`${name}-compact.jsonl`).map((entry) => [keyId(entry), entry]))(
     'renders row %s exactly',
     (id, entry) => {
       const event = decodeEnvelope(entry.key, entry.value);

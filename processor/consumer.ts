@@ -9,7 +9,9 @@ import type { ProcessorState, RunnerSettings, Timer } from './consume-runner.ts'
 import { ConsumeRunner, systemTimer } from './consume-runner.ts';
 import type { Clock, Logger } from './ports.ts';
 import type { AsyncJob } from './process-entries.ts';
-import type { StreamShard } from './stream-shard.ts';
+import { shardBackpressure } from './shard-backpressure.ts';
+import { listChangeStreams } from './stream-discovery.ts';
+import { WHOLE, type StreamShard } from './stream-shard.ts';
 import { StreamSource } from './stream-source.ts';
 import { TargetSet } from './target-set.ts';
 import type { TargetWriter } from './target-writer.ts';
@@ -61,12 +63,19 @@ export class Processor {
         ...(settings.shard === undefined ? {} : { shard: settings.shard }),
       }),
       targets: new TargetSet(deps.targets),
-      backpressure: new BackpressureMonitor({
-        rdi,
+      // With several instances, instance 1 alone publishes the flag (shard-backpressure.ts).
+      backpressure: shardBackpressure({
+        shard: settings.shard ?? WHOLE,
+        monitor: new BackpressureMonitor({
+          rdi,
+          clock,
+          logger,
+          thresholds: settings.backpressure,
+          intervalMs: settings.backpressureCheckIntervalMs,
+        }),
+        listAllStreams: () => listChangeStreams(rdi),
         clock,
-        logger,
-        thresholds: settings.backpressure,
-        intervalMs: settings.backpressureCheckIntervalMs,
+        refreshMs: settings.streamsCheckIntervalMs,
       }),
       job: deps.job,
       clock,

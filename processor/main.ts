@@ -1,5 +1,7 @@
 // Entry point of the processor process:
 //   node processor/main.ts --config <pipeline>/config.yaml --rdi redis://host:port
+//     [--consumer <name>] [--epoch <n>] [--shard <i>/<n>]
+// `--shard` makes it instance i of n, consuming only the change streams it owns (stream-shard.ts).
 // Connects to the RDI database and to every target the pipeline uses (`target` and the
 // connections its jobs name; standalone or Redis Cluster), then runs the consume loop until
 // SIGINT/SIGTERM, draining the batch in flight before exiting.
@@ -24,6 +26,7 @@ import { jsonLogger, leveledLogger, systemClock } from './ports.ts';
 import { configNotices } from '../pipeline/config-notices.ts';
 import { checkRdiDatabase } from './rdi-database-check.ts';
 import { settingsFromConfig } from './settings-from-config.ts';
+import { formatShard, parseShard } from './stream-shard.ts';
 
 const logger = jsonLogger('processor');
 
@@ -61,11 +64,13 @@ async function main(): Promise<number> {
       rdi: { type: 'string', default: process.env.SLUICE_RDI_URL ?? 'redis://127.0.0.1:6379' },
       consumer: { type: 'string', default: 'processor-1' },
       epoch: { type: 'string', default: '0' },
+      shard: { type: 'string', default: '1/1' },
     },
   });
   if (values.config === undefined) {
     throw new SluiceError('CONFIG_INVALID', 'Missing --config <path to config.yaml>.');
   }
+  const shard = parseShard(values.shard);
   const config = await loadPipelineConfig(values.config, process.env);
   const log = leveledLogger(logger, config.processors.logging.level);
   // RDI keys the pipeline sets that Sluice accepts without effect (docs/config.md).
@@ -120,6 +125,7 @@ async function main(): Promise<number> {
     settings: settingsFromConfig(config.processors, {
       consumerName: values.consumer,
       epoch: Number(values.epoch),
+      shard,
     }),
   });
   const stop = (): void => {
@@ -132,6 +138,8 @@ async function main(): Promise<number> {
     rdi: withoutPassword(values.rdi),
     targets: targets.summary,
     jobs: jobs.map((j) => j.name),
+    consumer: values.consumer,
+    ...(shard.count === 1 ? {} : { shard: formatShard(shard) }),
   });
   await processor.start();
   const failures: string[] = [];

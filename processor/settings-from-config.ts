@@ -4,14 +4,16 @@
 import type { ProcessorsConfig } from '../pipeline/load-config.ts';
 import { DEFAULT_BACKPRESSURE } from './backpressure.ts';
 import type { ProcessorSettings } from './consumer.ts';
+import type { StreamShard } from './stream-shard.ts';
 
 export function settingsFromConfig(
   processors: ProcessorsConfig,
-  identity: { consumerName: string; epoch: number },
+  identity: { consumerName: string; epoch: number; shard?: StreamShard },
 ): ProcessorSettings {
   return {
     consumerName: identity.consumerName,
     epoch: identity.epoch,
+    ...(identity.shard === undefined ? {} : { shard: identity.shard }),
     jobName: 'default',
     readBatchSize: processors.read_batch_size,
     readBatchBytes: processors.read_batch_bytes,

@@ -33,11 +33,11 @@ describe('shardOfStream / ownsStream', () => {
   it('gives every stream to exactly one instance, for any count', () => {
     for (const count of [1, 2, 3, 4, 7, 16]) {
       const shards = Array.from({ length: count }, (_, i) => ({ index: i + 1, count }));
-      for (const name of names) {
-        const owners = shards.filter((shard) => ownsStream(shard, name));
-        expect(owners).toHaveLength(1);
-        expect(owners[0]?.index).toBe(shardOfStream(name, count));
-      }
+      const owners = names.slice(0, 500).map((name) => {
+        const owning = shards.filter((shard) => ownsStream(shard, name)).map((s) => s.index);
+        return owning.length === 1 && owning[0] === shardOfStream(name, count);
+      });
+      expect(owners.every(Boolean)).toBe(true);
     }
   });
 

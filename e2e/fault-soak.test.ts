@@ -4,7 +4,8 @@
 // workload pauses until the target equals the source again, and per fault are reported: lost
 // (rows still different after 4 minutes, plus committed changes whose record never reached the
 // RDI stream — a loss a later change of the same row would hide from the comparison; must be 0)
-// and duplicated (records a reader of the stream saw twice: sent again by Debezium after it).
+// and duplicated (records XADDed twice: sent again by Debezium after the fault), both from a
+// MONITOR of the RDI database (e2e/support/stream-writes.ts).
 // Without SLUICE_SOAK_MINUTES the test is skipped: `SLUICE_SOAK_MINUTES=30 npx vitest run
 // --project e2e e2e/fault-soak.test.ts` (docs/operations.md, "Fault tests").
 import { Redis } from 'ioredis';
@@ -15,7 +16,7 @@ import { startStack } from '../harness/stack.ts';
 import { useTestContext } from '../harness/test-context.ts';
 import { waitFor } from '../harness/wait-for.ts';
 import { compareRows } from './support/compare-rows.ts';
-import { tailStream } from './support/stream-tail.ts';
+import { watchStreamWrites } from './support/stream-writes.ts';
 import { ITEMS_COLUMNS, ITEMS_TABLE, itemsFill, startSqlWorkload } from './support/sql-workload.ts';
 import { seededRandom } from './support/workload.ts';
 
@@ -42,7 +43,7 @@ describe('soak with random faults', () => {
       await sql(itemsFill(500));
       const target = new Redis(stack.target.url, { maxRetriesPerRequest: 1 });
       const stream = 'data:src.public.items';
-      const tail = tailStream(stack.rdi.url, stream);
+      const writes = await watchStreamWrites(stack.rdi.url, stream);
       try {
         const pipeline = await startPipeline({
           stack,
@@ -102,7 +103,7 @@ describe('soak with random faults', () => {
           await workload.pause();
           const recordsBefore = workload.records;
           const identitiesBefore = workload.identities.length;
-          const duplicatesBefore = tail.duplicates;
+          const duplicatesBefore = writes.duplicates;
           workload.resume();
           await workload.reached(workload.changes + 100 + Math.floor(random() * 400));
           if (fault === 'processor') {
@@ -125,19 +126,19 @@ describe('soak with random faults', () => {
           await workload.reached(workload.changes + 100);
           await workload.pause();
           const different = await converge();
-          const { missed } = await tail.caughtUp(120_000);
+          const { missed } = await writes.caughtUp(120_000);
           const unseen = workload.identities
             .slice(identitiesBefore)
-            .filter((identity) => !tail.seen.has(identity));
-          // Changes never read count as lost unless the reader itself missed entries (trimmed
-          // before it read them): then they are reported as unverified, never as fine.
+            .filter((identity) => !writes.seen.has(identity));
+          // Changes never written count as lost unless the watch missed XADDs (fed just before a
+          // kill -9 of the RDI database): then they are reported as unverified, never as fine.
           const unverified = missed > missedBefore ? unseen.length : 0;
           report.push({
             fault,
             records: workload.records - recordsBefore,
             lost: different + unseen.length - unverified,
             unverified,
-            duplicated: tail.duplicates - duplicatesBefore,
+            duplicated: writes.duplicates - duplicatesBefore,
             ...(unseen.length > 0 ? { unseen: unseen.slice(0, 10) } : {}),
           });
           missedBefore = missed;
@@ -146,7 +147,7 @@ describe('soak with random faults', () => {
         }
         const changes = await workload.stop();
         console.info(
-          `soak: ${changes} changes, ${workload.records} change records, ${report.length} faults, ${tail.records} records read from the stream (${missedBefore} entries trimmed before the reader saw them)`,
+          `soak: ${changes} changes, ${workload.records} change records, ${report.length} faults, ${writes.records} records written to the stream (${missedBefore} XADDs not seen by the watch)`,
         );
         for (const fault of FAULTS) {
           const rows = report.filter((r) => r.fault === fault);
@@ -160,7 +161,7 @@ describe('soak with random faults', () => {
         expect(report.length).toBeGreaterThan(0);
       } finally {
         target.disconnect();
-        await tail.stop();
+        writes.stop();
       }
     },
   );

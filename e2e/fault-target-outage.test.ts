@@ -3,7 +3,7 @@
 // backpressure flag must go up, and after the target returns everything catches up.
 // Also: a poison record in a change stream goes to the DLQ and later records still apply.
 import { Redis } from 'ioredis';
-import pg from 'pg';
+import type pg from 'pg';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKPRESSURE_KEY, dlqKey } from '../pipeline/redis-keys.ts';
@@ -11,7 +11,8 @@ import { startPipeline } from '../harness/pipeline.ts';
 import { startStack, type Stack } from '../harness/stack.ts';
 import { useTestContext } from '../harness/test-context.ts';
 import { waitFor } from '../harness/wait-for.ts';
-import { differences } from './support/compare-target.ts';
+import { differences, waitUntilEqual } from './support/compare-target.ts';
+import { connectSource } from './support/source-client.ts';
 import { createWorkload, WORKLOAD_SCHEMA, WORKLOAD_TABLES } from './support/workload.ts';
 
 const OUTAGE_MS = 30_000;
@@ -46,14 +47,7 @@ beforeAll(async () => {
     // Short retry delays so the catch-up starts soon after the target returns.
     processorSettings: ['retry_initial_delay_ms: 200', 'retry_max_delay_ms: 1000'],
   });
-  db = new pg.Client({
-    host: stack.source.host,
-    port: stack.source.port,
-    user: stack.source.user,
-    password: stack.source.password,
-    database: stack.source.database,
-  });
-  await db.connect();
+  db = await connectSource(stack.source);
   rdi = new Redis(stack.rdi.url);
 });
 
@@ -107,15 +101,7 @@ describe('target outage', () => {
       await stack.target.restart();
       const reconnected = new Redis(stack.target.url);
       try {
-        await waitFor(
-          'the target to equal the source again',
-          async () => {
-            const diff = await differences(db, reconnected, shapes);
-            if (diff === '') return true;
-            throw new Error(diff);
-          },
-          { timeoutMs: 180_000, intervalMs: 1000 },
-        );
+        await waitUntilEqual(db, reconnected, shapes, { timeoutMs: 180_000 });
         await waitFor(
           'the backpressure flag to clear',
           async () => (await rdi.exists(BACKPRESSURE_KEY)) === 0,

@@ -22,6 +22,8 @@ export interface StreamWrites {
    * with how many were not (added while this watch was not connected).
    */
   caughtUp(timeoutMs: number): Promise<{ missed: number }>;
+  /** True while the watch's connection is in MONITOR mode. */
+  readonly monitoring: boolean;
   stop(): void;
 }
 
@@ -118,7 +120,10 @@ export async function watchStreamWrites(url: string, stream: string): Promise<St
     else seen.add(identity);
   };
   const { hostname, port } = new URL(url);
-  const state: { stopped: boolean; socket?: Socket } = { stopped: false };
+  const state: { stopped: boolean; monitoring: boolean; socket?: Socket } = {
+    stopped: false,
+    monitoring: false,
+  };
   // A raw connection: MONITOR again after each reconnection (the RDI database restarts).
   const connect = (onMonitoring: () => void) => {
     const socket = createConnection({ host: hostname, port: Number(port) });
@@ -132,13 +137,16 @@ export async function watchStreamWrites(url: string, stream: string): Promise<St
       while (end >= 0) {
         const line = pending.slice(0, end);
         pending = pending.slice(end + 2);
-        if (line === '+OK') onMonitoring();
-        else if (line.startsWith('+')) onArgs(monitorArgs(line));
+        if (line === '+OK') {
+          state.monitoring = true;
+          onMonitoring();
+        } else if (line.startsWith('+')) onArgs(monitorArgs(line));
         end = pending.indexOf('\r\n');
       }
     });
     socket.on('error', () => undefined);
     socket.on('close', () => {
+      state.monitoring = false;
       if (!state.stopped)
         setTimeout(() => {
           connect(onMonitoring);
@@ -155,6 +163,9 @@ export async function watchStreamWrites(url: string, stream: string): Promise<St
     },
     get records() {
       return counts.records;
+    },
+    get monitoring() {
+      return state.monitoring;
     },
     caughtUp: async (timeoutMs) => {
       const deadline = Date.now() + timeoutMs;

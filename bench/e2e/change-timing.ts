@@ -14,7 +14,8 @@ export interface Observer {
 }
 
 const TABLE_OF_STREAM = /\.([^.]+)$/;
-const KEY_ID = /"payload":\{"id":(\d+)\}/;
+// The key is {"id":n}, or {"schema":…,"payload":{"id":n}} with key schemas on.
+const KEY_ID = /"id":(\d+)/;
 
 /** Tails `streams` from their current ends; needs the streams to exist. */
 export async function tailStreams(url: string, streams: readonly string[]): Promise<Observer> {

@@ -6,6 +6,7 @@
 // and the total. Every change of a step touches a different row, so a key names one change.
 //   bench/e2e.sh latency [--rates 2000,5000] [--seconds 20] [--warmup 3] [--runs 3]
 import { setTimeout as sleep } from 'node:timers/promises';
+import { waitFor } from '../../harness/wait-for.ts';
 import { median } from '../bench-report.ts';
 import {
   differences,
@@ -25,6 +26,7 @@ import {
   startStreamingPipeline,
   withFreshServers,
 } from './stack.ts';
+import { streamProgress } from './stream-progress.ts';
 
 const NAME = 'latency';
 
@@ -97,14 +99,22 @@ async function main(): Promise<void> {
             rowsPerStatement: 1,
             rowsPerTable,
           };
-          // A short first load creates the streams (the tail needs them) and warms every stage.
-          await offerLoad(sessions, cursor, {
+          // A first load creates the streams (the tail needs them) and warms every stage (JIT);
+          // measuring starts once all of it went through.
+          const warm = await offerLoad(sessions, cursor, {
             ...loadOptions,
             rate: 500,
-            seconds: 2,
+            seconds: 5,
             record: false,
           });
-          await sleep(3_000);
+          await waitFor(
+            'the warm-up changes to go through',
+            async () => {
+              const p = await streamProgress(pair.rdiClient, pipeline.streams);
+              return (withProcessor ? p.done : p.added) >= warm.changes;
+            },
+            { timeoutMs: 300_000, intervalMs: 200 },
+          );
           const tail = await tailStreams(pair.rdi.url, pipeline.streams);
           observers.push(tail);
           const watch = withProcessor ? await watchTarget(pair.target.url) : undefined;
@@ -168,8 +178,8 @@ function report(
 ): string[] {
   const cells = (p: Percentiles | undefined): string =>
     p === undefined
-      ? '| | | |'
-      : `| ${int(p.p50)} / ${int(p.p90)} / ${int(p.p99)} / ${int(p.max)} | ${int(p.count)} |`;
+      ? ' | |'
+      : ` ${int(p.p50)} / ${int(p.p90)} / ${int(p.p99)} / ${int(p.max)} | ${int(p.count)} |`;
   const runs = Math.max(...results.map((r) => r.run));
   const medianOf = (
     rows: readonly Measured[],
@@ -188,7 +198,7 @@ function report(
     '|---:|---|---:|---:|---|---:|---:|---:|---:|---:|---:|',
     ...results.map(
       (r) =>
-        `| ${r.run} | ${r.mode} | ${int(r.rate)} | ${int(r.achieved)} | ${r.load} ${cells(r.commitToEntry)} ${cells(r.entryToTarget).slice(1)} ${cells(r.commitToTarget).slice(1)}`,
+        `| ${r.run} | ${r.mode} | ${int(r.rate)} | ${int(r.achieved)} | ${r.load} |${cells(r.commitToEntry)}${cells(r.entryToTarget)}${cells(r.commitToTarget)}`,
     ),
     '',
     `Medians over ${runs} runs (ms, p50 / p90 / p99 / max; target for commit → target: p50 ≤ 50, p99 ≤ 250):`,

@@ -147,9 +147,9 @@ export function renderDebeziumProperties(
   quarkusProperties(properties, source, options);
   if (options.signalFile !== undefined) signalProperties(properties, options.signalFile);
   advancedProperties(properties, source, kind);
+  sourceTlsProperties(properties, sourceName, source, kind);
   const javaOptions = source.advanced?.java_options;
   if (javaOptions !== undefined) properties.env[ENV_NAMES.javaOptions] = javaOptions;
-  sourceTlsProperties(properties, sourceName, source, kind);
   const header = [
     `Debezium Server properties of source '${sourceName}', rendered by Sluice from config.yaml.`,
     'Generated: edit config.yaml instead. Credentials are ${...} references to the environment.',

@@ -9,6 +9,8 @@
 import { readFile } from 'node:fs/promises';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { terminateSlotHolder } from '../api/operator/replication-slot.ts';
+import { introspectSource } from '../api/sources/introspect-source.ts';
 import { runCommand } from '../debezium-config/launch-run-command.ts';
 import { replicationSlotName } from '../debezium-config/render-source-identity.ts';
 import { startPipeline, type RunningPipeline } from '../harness/pipeline.ts';
@@ -188,4 +190,28 @@ describe.each(['postgresql', 'mariadb'] as const)('TLS to the source (%s)', (kin
       'tls_mode: verify-full',
     ]);
   }, 400_000);
+
+  it("Sluice's own clients (introspection, the operator's slot upkeep) use the same TLS keys", async () => {
+    const connection = {
+      type: kind,
+      host: stack.source.host,
+      port: stack.source.port,
+      database: stack.source.database,
+      user: USERS.mtls,
+      password: PASSWORD,
+      ...{ cacert: pem.ca, cert: pem.cert, key: pem.key, key_password: KEY_PASSWORD },
+    };
+    const options = { timeoutMs: 20_000, path: 'sources.src.connection' };
+    const namespace = kind === 'postgresql' ? 'public' : stack.source.database;
+    const seen = await introspectSource(connection, [namespace], options);
+    const tables = seen.schemas.flatMap((schema) => schema.tables.map((table) => table.name));
+    expect(tables).toContain('mtls_items');
+    const plain = introspectSource({ ...connection, tls_mode: 'disable' as const }, [], options);
+    await expect(plain).rejects.toMatchObject({ code: 'CONNECTION_FAILED' });
+    if (kind !== 'postgresql') return;
+    const slotConnection = { ...connection, type: 'postgresql' as const };
+    const slot = replicationSlotName('mtlssrc');
+    // The pipeline was stopped: no backend holds the slot, and the query itself must pass TLS.
+    expect(await terminateSlotHolder(slotConnection, slot)).toBeUndefined();
+  }, 120_000);
 });

@@ -4,6 +4,7 @@
 
 import pg from 'pg';
 import type { SourceConnectionConfig } from '../../pipeline/load-config.ts';
+import { sourceClientTls } from '../sources/source-client-tls.ts';
 
 async function withClient<T>(
   connection: SourceConnectionConfig,
@@ -16,6 +17,8 @@ async function withClient<T>(
     user: connection.user,
     password: connection.password,
     connectionTimeoutMillis: 5_000,
+    // The same TLS as the collector's: a server that refuses plaintext refuses this client too.
+    ssl: sourceClientTls(connection, connection.host ?? '', 'connection') ?? false,
   });
   // A broken connection must reject the call in flight, not crash the operator.
   client.on('error', () => undefined);

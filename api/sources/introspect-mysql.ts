@@ -1,6 +1,7 @@
 // Lists a MySQL/MariaDB source's databases, tables, columns (COLUMN_TYPE's spelling) and
 // primary keys from information_schema, read-only, over one short-lived connection.
 
+import type { ConnectionOptions } from 'node:tls';
 import mysql from 'mysql2/promise';
 import { groupColumns, type IntrospectionTarget, type SourceNamespace } from './source-schema.ts';
 
@@ -27,10 +28,14 @@ interface Row {
   pk_position: number | string;
 }
 
-export async function introspectMysql(target: IntrospectionTarget): Promise<SourceNamespace[]> {
+export async function introspectMysql(
+  target: IntrospectionTarget,
+  tls?: ConnectionOptions,
+): Promise<SourceNamespace[]> {
   const connection = await mysql.createConnection({
     host: target.address,
     port: target.port,
+    ...(tls === undefined ? {} : { ssl: mysqlSsl(tls) }),
     ...(target.database === undefined ? {} : { database: target.database }),
     ...(target.user === undefined ? {} : { user: target.user }),
     ...(target.password === undefined ? {} : { password: target.password }),
@@ -60,4 +65,23 @@ export async function introspectMysql(target: IntrospectionTarget): Promise<Sour
   } finally {
     await connection.end().catch(() => undefined);
   }
+}
+
+/**
+ * mysql2 takes certificates, not a host-name check of its own choosing: it would check the
+ * resolved address it connects to, so only the CA is verified here (Debezium checks the name).
+ */
+function mysqlSsl(tls: ConnectionOptions): mysql.SslOptions {
+  const pick = (value: unknown) => (typeof value === 'string' ? value : undefined);
+  const ca = pick(tls.ca);
+  const cert = pick(tls.cert);
+  const key = pick(tls.key);
+  return {
+    ...(ca === undefined ? {} : { ca }),
+    ...(cert === undefined ? {} : { cert }),
+    ...(key === undefined ? {} : { key }),
+    ...(tls.passphrase === undefined ? {} : { passphrase: tls.passphrase }),
+    rejectUnauthorized: tls.rejectUnauthorized !== false,
+    verifyIdentity: false,
+  };
 }

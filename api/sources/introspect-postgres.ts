@@ -1,6 +1,7 @@
 // Lists a PostgreSQL source's schemas, tables, columns (with format_type's spelling) and
 // primary keys from the catalogue, read-only, over one short-lived connection.
 
+import type { ConnectionOptions } from 'node:tls';
 import pg from 'pg';
 import { groupColumns, type IntrospectionTarget, type SourceNamespace } from './source-schema.ts';
 
@@ -29,7 +30,10 @@ interface Row {
   pk_position: number;
 }
 
-export async function introspectPostgres(target: IntrospectionTarget): Promise<SourceNamespace[]> {
+export async function introspectPostgres(
+  target: IntrospectionTarget,
+  tls?: ConnectionOptions,
+): Promise<SourceNamespace[]> {
   const client = new pg.Client({
     host: target.address,
     port: target.port,
@@ -40,6 +44,7 @@ export async function introspectPostgres(target: IntrospectionTarget): Promise<S
     statement_timeout: target.timeoutMs,
     query_timeout: target.timeoutMs,
     application_name: 'sluice-introspection',
+    ssl: tls ?? false,
   });
   // A connection dropped after connect emits 'error'; the query's rejection reports it.
   client.on('error', () => undefined);

@@ -7,9 +7,10 @@ import { resolveAllowedAddress } from '../net/resolve-allowed.ts';
 import type { Redactor } from '../secrets/redact-secrets.ts';
 import { introspectMysql } from './introspect-mysql.ts';
 import { introspectPostgres } from './introspect-postgres.ts';
+import { sourceClientTls, type SourceTlsConnection } from './source-client-tls.ts';
 import type { IntrospectionTarget, SourceNamespace } from './source-schema.ts';
 
-export interface SourceConnection {
+export interface SourceConnection extends SourceTlsConnection {
   readonly type: string;
   readonly host?: string;
   readonly port?: number;
@@ -68,9 +69,12 @@ export async function introspectSource(
     namespaces,
     timeoutMs: options.timeoutMs,
   };
+  const tls = sourceClientTls(connection, connection.host, options.path);
   try {
     const schemas =
-      type === 'postgresql' ? await introspectPostgres(target) : await introspectMysql(target);
+      type === 'postgresql'
+        ? await introspectPostgres(target, tls)
+        : await introspectMysql(target, tls);
     return { type, namespace_kind: type === 'postgresql' ? 'schema' : 'database', schemas };
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);

@@ -127,6 +127,10 @@ const PROCESSOR_RULES: readonly ProcessorRule[] = [
   },
 ];
 
+/** Sluice's source TLS keys (docs/config.md, "TLS to the source database") and where they work. */
+const SOURCE_TLS_KEYS = ['cacert', 'cert', 'key', 'key_password', 'tls_mode'] as const;
+const TLS_KINDS: ReadonlySet<string> = new Set(['postgresql', 'mysql', 'mariadb']);
+
 /** What Sluice does not do with this config (the YAML as written) although RDI documents it. */
 export function configNotices(config: unknown): ConfigNotice[] {
   const notices: ConfigNotice[] = [];
@@ -147,6 +151,16 @@ export function configNotices(config: unknown): ConfigNotice[] {
         path: at('type'),
         message: `source '${name}' uses RDI's ${source['type']} collector, which Sluice does not run: nothing is captured from it (write its streams yourself, as for type external)`,
       });
+    }
+    const connection = mapping(source['connection']);
+    const kind = connection['type'];
+    if (typeof kind === 'string' && !TLS_KINDS.has(kind)) {
+      for (const key of SOURCE_TLS_KEYS.filter((k) => connection[k] !== undefined)) {
+        notices.push({
+          path: at('connection', key),
+          message: `sources.${name}.connection.${key} has no effect for ${kind} sources: Sluice turns it into TLS settings for postgresql, mysql and mariadb only; give the driver's own TLS settings in advanced.source`,
+        });
+      }
     }
     const advanced = mapping(source['advanced']);
     if (advanced['resources'] !== undefined) {

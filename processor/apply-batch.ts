@@ -5,6 +5,8 @@
 import type { Cluster, Redis } from 'ioredis';
 import { SluiceError } from '../common/errors.ts';
 import { CHECKPOINT_KEY, FENCE_KEY } from '../pipeline/redis-keys.ts';
+import type { ArgSink } from './packed-args.ts';
+import { packArgs } from './packed-args.ts';
 import type { ProcessedEntries } from './process-entries.ts';
 import { classifyRedisError } from './redis-error.ts';
 import { LuaScript } from './script-runner.ts';
@@ -13,9 +15,11 @@ import type { WriteOp } from './write-plan.ts';
 import { connectionOf } from './write-plan.ts';
 
 // The op writer (lua/write-op.lua, shared with the cluster script) and the row index's
-// functions (lua/row-index.lua) run inside the same script, in front of it.
+// functions (lua/row-index.lua) run inside the same script, in front of it; first of all the
+// unpacking of its arguments, which travel as one MessagePack buffer (packed-args.ts).
 const script = LuaScript.fromFiles(
   [
+    './lua/packed-args.lua',
     './lua/write-op.lua',
     './lua/row-index.lua',
     './lua/snapshot-sweep.lua',
@@ -65,7 +69,7 @@ export const TRUNCATE_CHUNK = 2000;
 export const SWEEP_CHUNK = 2000;
 
 /** Appends one op in apply-batch.lua's encoding; `key` is the KEYS index of its key. */
-export function encodeOp(op: WriteOp, key: string, args: string[]): void {
+export function encodeOp(op: WriteOp, key: string, args: ArgSink): void {
   if (op.unlessIndexed === true) args.push('U');
   switch (op.kind) {
     case 'row-index':
@@ -126,7 +130,8 @@ export function encodeOp(op: WriteOp, key: string, args: string[]): void {
   }
 }
 
-export function encodeBatch(batch: BatchToApply): { keys: string[]; args: string[] } {
+/** The batch's KEYS and its arguments, packed for packed-args.lua. */
+export function encodeBatch(batch: BatchToApply): { keys: string[]; args: Buffer } {
   const keys = [CHECKPOINT_KEY, FENCE_KEY];
   const keyIndex = new Map<string, number>();
   const indexOf = (key: string): string => {
@@ -138,17 +143,22 @@ export function encodeBatch(batch: BatchToApply): { keys: string[]; args: string
     }
     return String(index);
   };
-  const args = [String(batch.epoch), batch.stream, batch.firstId, batch.lastId];
-  let record: string | undefined;
-  batch.ops.forEach((op, index) => {
-    const entryId = batch.opEntryIds?.[index];
-    if (entryId !== undefined && entryId !== record) {
-      args.push('R', entryId);
-      record = entryId;
+  const { buffer } = packArgs((args) => {
+    args.push(String(batch.epoch), batch.stream, batch.firstId, batch.lastId);
+    let record: string | undefined;
+    const { ops, opEntryIds } = batch;
+    for (let index = 0; index < ops.length; index += 1) {
+      const op = ops[index];
+      if (op === undefined) continue;
+      const entryId = opEntryIds?.[index];
+      if (entryId !== undefined && entryId !== record) {
+        args.push('R', entryId);
+        record = entryId;
+      }
+      encodeOp(op, indexOf(op.key), args);
     }
-    encodeOp(op, indexOf(op.key), args);
   });
-  return { keys, args };
+  return { keys, args: buffer };
 }
 
 /** Applies the batch to a standalone target (`name`: its key in config.yaml `targets`). */
@@ -160,7 +170,7 @@ export async function applyBatch(
   const { keys, args } = encodeBatch(batch);
   let reply: unknown;
   try {
-    reply = await script.run(target, keys, args);
+    reply = await script.run(target, keys, [args]);
   } catch (error) {
     throw classifyRedisError(error, `Writing ${batch.stream} to the target '${name}'`);
   }

@@ -7,6 +7,8 @@
   KEYS[2]  fence key (string: highest epoch that has written here)
   KEYS[3…] every data key the ops touch, referenced by index
 
+  ARGV     packed: ARGV[1] is a MessagePack array of the arguments below (packed-args.lua,
+           loaded first, unpacks it; ARGV[i] then means its i-th string)
   ARGV[1]  epoch of the writer (decimal integer)
   ARGV[2]  change stream name
   ARGV[3]  id of the first entry in the batch ("<ms>-<seq>")

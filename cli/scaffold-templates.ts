@@ -66,8 +66,9 @@ function template(type: DbType, flavor: DbFlavor): SourceTemplate {
         name: 'pg',
         prerequisites: [
           'PostgreSQL: wal_level=logical, max_replication_slots and max_wal_senders >= 1 free,',
-          'a user with REPLICATION and SELECT on the tables (and CREATE on the database for the',
-          'publication); REPLICA IDENTITY FULL on tables whose deletes jobs must see whole.',
+          'a user with REPLICATION and SELECT on the tables, and the publication sluice_<source>',
+          "made beforehand by the tables' owner (docs/config.md, Source database users);",
+          'REPLICA IDENTITY FULL on tables whose deletes jobs must see whole.',
         ],
         connection: sqlConnection('postgresql', 5432, 'postgres'),
         scope: 'schemas:\n      - public',

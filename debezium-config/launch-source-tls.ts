@@ -122,8 +122,8 @@ async function pk8Key(path: string, keyPem: string, password: string | undefined
   const encryption =
     password === undefined ? ['-nocrypt'] : ['-v1', 'PBE-SHA1-3DES', '-passout', `env:${PASSOUT}`];
   await run(
-    'key',
     'openssl',
+    'key',
     [
       ...['pkcs8', '-topk8', '-inform', 'PEM', '-outform', 'DER', '-out', path],
       ...encryption,
@@ -156,8 +156,8 @@ async function truststore(
   }
   for (const [index, certificate] of certificates.entries()) {
     await run(
-      'cacert',
       keytool,
+      'cacert',
       [
         ...['-importcert', '-noprompt', '-alias', `source-ca-${index}`],
         ...['-keystore', path, '-storetype', 'PKCS12', '-storepass:env', PASSOUT],
@@ -183,8 +183,8 @@ async function keystore(
   await writePrivate(keyFile, key);
   try {
     await run(
-      'key',
       'openssl',
+      'key',
       [
         ...['pkcs12', '-export', '-name', 'source-client', '-in', certFile, '-inkey', keyFile],
         ...['-out', path, '-passout', `env:${PASSOUT}`, '-passin', `env:${PASSIN}`],
@@ -200,8 +200,8 @@ async function keystore(
 
 /** Passwords reach the tools through their environment, never their arguments. */
 async function run(
-  field: string,
   command: string,
+  field: string,
   args: readonly string[],
   opts: { input: string; secrets: Record<string, string> },
 ): Promise<void> {

@@ -111,9 +111,12 @@ describe('AddedTableSnapshots', () => {
     await added.beforeCollectorStart(second, true);
     expect(await signal(second)).toEqual(expected);
 
-    // Completed: nothing pending, nothing signalled at the next start.
+    // Completed: nothing pending, nothing signalled at the next start, and a line no collector
+    // read is removed.
     await added.observe(done);
     expect(parseCapturedTables(await rdi.get(KEY))?.pending).toEqual([]);
+    await added.beforeCollectorStart(second, true);
+    expect(await signal(second)).toBeUndefined();
     const third = pipeline(3, ['a', 'b']);
     await mkdir(third.dir, { recursive: true });
     await added.beforeCollectorStart(third, true);

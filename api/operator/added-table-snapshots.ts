@@ -5,7 +5,7 @@
 // create in the source). The tables stay pending, and are signalled again at each start, until
 // a collector reports its snapshot completed.
 
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Redis } from 'ioredis';
 import {
@@ -68,6 +68,9 @@ export class AddedTableSnapshots {
       tables,
       resumes: offsets > 0,
     });
+    // A line an earlier collector of this folder never read asks for nothing pending now.
+    if (deliver && record.pending.length === 0)
+      await rm(collectorSignalFile(pipeline.dir), { force: true });
     if (record.pending.length > 0) {
       if (deliver) {
         const file = collectorSignalFile(pipeline.dir);

@@ -108,6 +108,21 @@ describe('API job dry-run with type_rendering', () => {
     expect(body.commands[1]).toEqual(RDI_HSET);
   });
 
+  it('decodes a stream value in the compact format (type descriptor, no schema)', async () => {
+    const response = await api.call({
+      method: 'POST',
+      url: '/api/v2/pipelines/jobs/dry-run',
+      payload: {
+        job: JOB,
+        input_data: { ...DEBEZIUM_VALUE.payload, __sluice_types: '{id:4,day:4@D,on:b}~{id:4}' },
+      },
+    });
+    expect(response.statusCode).toBe(200);
+    const body = response.json<DryRunBody>();
+    expect(body.records).toEqual([{ id: 1, day: '2024-02-29', on: true }]);
+    expect(body.commands[1]).toEqual(SLUICE_HSET);
+  });
+
   it('refuses another value with the field named', async () => {
     const response = await dryRun({ type_rendering: 'iso' });
     expect(response.statusCode).toBe(400);

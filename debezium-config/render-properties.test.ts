@@ -141,7 +141,7 @@ describe('renderDebeziumProperties: PostgreSQL', async () => {
   });
 
   it('names streams data:<source>.<schema>.<table>', () => {
-    expect(props.get('debezium.transforms')).toBe('sluicestreams');
+    expect(props.get('debezium.transforms')).toBe('sluicestreams,sluicetypes');
     expect(props.get('debezium.transforms.sluicestreams.type')).toBe(
       'org.apache.kafka.connect.transforms.RegexRouter',
     );
@@ -195,10 +195,17 @@ describe('renderDebeziumProperties: MariaDB', async () => {
     expect(props.get('debezium.source.bigint.unsigned.handling.mode')).toBe('precise');
   });
 
-  it('sends decimals and intervals as exact strings, with value schemas kept', () => {
+  it('sends decimals and intervals as exact strings, types as a compact descriptor', () => {
     expect(props.get('debezium.source.decimal.handling.mode')).toBe('string');
     expect(props.get('debezium.source.interval.handling.mode')).toBe('string');
-    expect(props.get('debezium.format.value.schemas.enable')).toBeUndefined();
+    expect(props.get('debezium.format.value.schemas.enable')).toBe('false');
+    expect(props.get('debezium.format.key.schemas.enable')).toBe('false');
+    expect(props.get('debezium.transforms')).toBe('sluicestreams,sluicetypes');
+    expect(props.get('debezium.transforms.sluicetypes.type')).toBe(
+      'io.sluice.debezium.TypeDescriptorTransform',
+    );
+    // The bit varying converter is PostgreSQL's only.
+    expect(props.has('debezium.source.converters')).toBe(false);
   });
 
   it('uses the MariaDB connector with a stable replica server id', () => {

@@ -1,9 +1,11 @@
 // Turns the `input_data` of a dry-run request into change events. Three shapes: RDI's flat
 // row (column values plus an optional `opcode`), a Debezium-like envelope ({op, before, after,
-// key?, source?}) and a whole Debezium JSON value ({schema, payload}). Errors name the field.
+// key?, source?}) and a whole Debezium JSON value ({schema, payload}, or a stream entry's value
+// with Sluice's `__sluice_types`, docs/types.md). Errors name the field.
 
 import { isSluiceError, SluiceError } from '../../common/errors.ts';
 import type { ChangeEvent, Opcode, Row } from '../../processor/change-event.ts';
+import { TYPES_FIELD } from '../../processor/compact-schema.ts';
 import { decodeEnvelope } from '../../processor/decode-envelope.ts';
 import type { CompiledJob } from '../../processor/jobs/compile-job.ts';
 import type { TypeRendering } from '../../processor/type-rendering.ts';
@@ -47,7 +49,9 @@ export function dryRunEvents(
   return items.map((item, i) => {
     const at = Array.isArray(input) ? `body.input_data.${i}` : 'body.input_data';
     if (!isObject(item)) throw invalid(at, 'must be an object (a row or a change event)');
-    if ('payload' in item && 'schema' in item) return debeziumValue(item, at, job, options);
+    if (('payload' in item && 'schema' in item) || typeof item[TYPES_FIELD] === 'string') {
+      return debeziumValue(item, at, job, options);
+    }
     if (typeof item.op === 'string' && ('after' in item || 'before' in item))
       return envelope(item, at, job, options);
     return flatRow(item, at, job, options);

@@ -2,23 +2,26 @@
 // field names and values) from a captured table's columns, before any entry exists, so that a
 // deploy can warn when the RDI database's maxmemory is too small for the sink's memory rule
 // (sink-memory-stall.ts). Calibrated on entries of the all-types tables captured from Debezium
-// Server 3.6.1 with value schemas on (processor/fixtures/*-all-types.jsonl): about 2,550 B of
-// envelope, source block, key and headers, then per column its schema twice (before and
-// after) and its value once (a snapshot row has no `before`). Pure.
+// Server 3.6.1 in the format Sluice renders (schemas off, Sluice's compact type descriptor:
+// processor/fixtures/*-all-types-compact.jsonl): a fixed part (envelope, source block, key,
+// headers), then per column its name twice (payload and descriptor), its type code and its
+// value (a snapshot row has no `before`). Pure.
 
 import type { SourceTable } from '../sources/source-schema.ts';
 
-/** Envelope schema and payload outside the row, key document, headers, stream name. */
-const FIXED_BYTES = 2_550;
-/** `{"type":"string","optional":true,"field":""}` and its comma, without the name. */
-const FIELD_SCHEMA_BYTES = 46;
+/** Envelope, source block, key, run-id header; fitted small: the per-column parts are generous. */
+const FIXED_BYTES = 80;
 /** `"":,` around a value in the payload, without the name. */
 const FIELD_PAYLOAD_BYTES = 4;
+/** `:s,` of the column in the type descriptor, without the name. */
+const FIELD_DESCRIPTOR_BYTES = 3;
 
-/** Extra schema text of logical types (`"name":"io.debezium.time.MicroTimestamp","version":1,`…). */
-function logicalSchemaBytes(type: string): number {
-  if (/^(date|time|timestamp|datetime|interval|year)/.test(type)) return 40;
-  if (/^(numeric|decimal|bit|varbit|uuid|json|jsonb|xml|enum|set|geometry)/.test(type)) return 50;
+/** Extra descriptor text of logical types (`@MTS`, `@K(scale=2)`, `@B(length=12)`). */
+function logicalDescriptorBytes(type: string): number {
+  if (/^(date|time|timestamp|datetime|interval|year|uuid|json|jsonb|xml|enum|set)/.test(type)) {
+    return 4;
+  }
+  if (/^(numeric|decimal|bit|varbit|geometry)/.test(type)) return 12;
   return 0;
 }
 
@@ -43,7 +46,7 @@ export function estimatedEntryBytes(table: SourceTable, stream: string): number 
   for (const column of table.columns) {
     const type = column.type.toLowerCase();
     const name = Buffer.byteLength(column.name);
-    size += 2 * (FIELD_SCHEMA_BYTES + name + logicalSchemaBytes(type));
+    size += FIELD_DESCRIPTOR_BYTES + name + logicalDescriptorBytes(type);
     size += FIELD_PAYLOAD_BYTES + name + valueBytes(type);
   }
   return size;

@@ -71,7 +71,7 @@ export async function measureConsumer(opts: {
 const CLOCK_TICKS = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim());
 
 /** utime + stime of a live process (fields 14 and 15 of /proc/<pid>/stat), in seconds. */
-async function cpuSeconds(pid: number): Promise<number> {
+export async function cpuSeconds(pid: number): Promise<number> {
   const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
   // Fields after the command name, which is in parentheses and may hold spaces: 3 = state.
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');

@@ -7,7 +7,8 @@
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { median } from '../bench-report.ts';
-import { numberList, openWorkspace, parseOptions } from './options.ts';
+import { cpuSeconds } from '../measure-consumer.ts';
+import { numberList, openWorkspace, pairs, parseOptions } from './options.ts';
 import { fingerprint, formatLoad, int, log, publish, sectionHead } from './report.ts';
 import {
   benchTables,
@@ -18,6 +19,7 @@ import {
   startProcessor,
   startSource,
   withFreshServers,
+  type Overrides,
 } from './stack.ts';
 import { streamProgress, usedMemory } from './stream-progress.ts';
 
@@ -30,6 +32,29 @@ interface Sync {
   /** Rows over the seconds from Debezium's launch, as a user waits for them. */
   readonly rowsPerSecondFromLaunch: number;
   readonly peakUsedMb: number;
+  /** CPU seconds each process spent from the first entry to the end: steadier than wall time. */
+  readonly cpu: Cpu;
+}
+
+interface Cpu {
+  readonly debezium: number;
+  readonly processor: number;
+  readonly rdi: number;
+}
+
+async function cpuNow(
+  debeziumPid: number,
+  processorPid: number | undefined,
+  pair: RedisPair,
+): Promise<Cpu> {
+  const info = await pair.rdiClient.info('cpu');
+  const field = (name: string): number =>
+    Number(new RegExp(`^${name}:([\\d.]+)`, 'm').exec(info)?.[1]);
+  return {
+    debezium: await cpuSeconds(debeziumPid),
+    processor: processorPid === undefined ? 0 : await cpuSeconds(processorPid),
+    rdi: field('used_cpu_user') + field('used_cpu_sys'),
+  };
 }
 
 interface Run {
@@ -37,12 +62,29 @@ interface Run {
   readonly alone: Sync;
   readonly whole: Sync;
   readonly targetKeys: number;
+  /** The same two measurements with the candidate settings, when some were given. */
+  readonly candidate?: { readonly alone: Sync; readonly whole: Sync };
 }
 
 const NAME = 'initial-sync';
 
 async function main(): Promise<void> {
-  const { common, values } = parseOptions(NAME, { rows: { type: 'string', default: '1000000' } });
+  const { common, values } = parseOptions(NAME, {
+    rows: { type: 'string', default: '1000000' },
+    // Settings to compare with the defaults in the same run: each run then also measures
+    // Debezium alone and the whole pipeline with them (on top of --set / --processor).
+    'candidate-set': { type: 'string', multiple: true, default: [] },
+    'candidate-processor': { type: 'string', multiple: true, default: [] },
+  });
+  const candidateDebezium = pairs(values['candidate-set']);
+  const candidateProcessor = pairs(values['candidate-processor']);
+  const candidate: Overrides | undefined =
+    Object.keys(candidateDebezium).length + Object.keys(candidateProcessor).length === 0
+      ? undefined
+      : {
+          debezium: { ...common.overrides.debezium, ...candidateDebezium },
+          processor: { ...common.overrides.processor, ...candidateProcessor },
+        };
   const [rows = 0] = numberList(values.rows, 'rows');
   const tables = benchTables(common.tables);
   const perTable = Math.ceil(rows / tables.length);
@@ -59,21 +101,43 @@ async function main(): Promise<void> {
     const runs: Run[] = [];
     for (let i = 1; i <= common.runs; i++) {
       const load = formatLoad();
-      const alone = (await measure(i, false)).sync;
-      const wholeRun = await measure(i, true);
+      const alone = (await measure(i, false, common.overrides)).sync;
+      const wholeRun = await measure(i, true, common.overrides);
       log(
         NAME,
         `run ${i}: Debezium alone ${int(alone.rowsPerSecond)} rows/s, whole ${int(wholeRun.sync.rowsPerSecond)} rows/s`,
       );
-      runs.push({ load, alone, whole: wholeRun.sync, targetKeys: wholeRun.targetKeys });
+      // The candidate's measurements follow the defaults' in the same run, under the same load.
+      const tried =
+        candidate === undefined
+          ? undefined
+          : {
+              alone: (await measure(i, false, candidate, 'c')).sync,
+              whole: (await measure(i, true, candidate, 'c')).sync,
+            };
+      if (tried !== undefined) {
+        log(
+          NAME,
+          `run ${i} candidate: Debezium alone ${int(tried.alone.rowsPerSecond)} rows/s, whole ${int(tried.whole.rowsPerSecond)} rows/s`,
+        );
+      }
+      runs.push({
+        load,
+        alone,
+        whole: wholeRun.sync,
+        targetKeys: wholeRun.targetKeys,
+        ...(tried === undefined ? {} : { candidate: tried }),
+      });
     }
     await publish(report(common.command, fp, total, tables.length, runs), common.record);
 
     async function measure(
       run: number,
       whole: boolean,
+      overrides: Overrides,
+      suffix = '',
     ): Promise<{ sync: Sync; targetKeys: number }> {
-      const label = `${whole ? 'whole' : 'alone'}${run}`;
+      const label = `${whole ? 'whole' : 'alone'}${run}${suffix}`;
       return withFreshServers(ws, pg, label, async ({ dir, sourceName, pair }) => {
         const pipeline = await renderPipeline({
           dir: ws.dir,
@@ -81,12 +145,15 @@ async function main(): Promise<void> {
           pair,
           sourceName,
           tables,
-          overrides: common.overrides,
+          overrides,
         });
-        if (whole) await startProcessor(pipeline, dir, ws.registry, pair.rdi.url);
+        const processor = whole
+          ? await startProcessor(pipeline, dir, ws.registry, pair.rdi.url)
+          : undefined;
         const started = performance.now();
         let peak = 0;
         let first: number | undefined;
+        let cpuAtFirst: Cpu | undefined;
         let done = false;
         const collector = startCollector(pipeline, join(dir, 'debezium'), ws.registry);
         collector.catch(() => undefined);
@@ -94,7 +161,10 @@ async function main(): Promise<void> {
         while (!done) {
           const progress = await streamProgress(pair.rdiClient, pipeline.streams);
           peak = Math.max(peak, await usedMemory(pair.rdiClient));
-          if (first === undefined && progress.added > 0) first = performance.now();
+          if (first === undefined && progress.added > 0) {
+            first = performance.now();
+            cpuAtFirst = await cpuNow((await collector).pid, processor?.pid, pair);
+          }
           done = (whole ? progress.done : progress.added) >= total;
           if (!done) {
             if (performance.now() > deadline) throw new Error(`${label} did not finish in an hour`);
@@ -102,6 +172,7 @@ async function main(): Promise<void> {
           }
         }
         const seconds = (performance.now() - started) / 1_000;
+        const cpuAtEnd = await cpuNow((await collector).pid, processor?.pid, pair);
         await (await collector).stop();
         const targetKeys = whole ? await dataKeys(pair) : 0;
         if (whole && targetKeys !== total) {
@@ -113,6 +184,11 @@ async function main(): Promise<void> {
           rowsPerSecond: total / (seconds - ((first ?? started) - started) / 1_000),
           rowsPerSecondFromLaunch: total / seconds,
           peakUsedMb: peak / 1024 ** 2,
+          cpu: {
+            debezium: cpuAtEnd.debezium - (cpuAtFirst?.debezium ?? 0),
+            processor: cpuAtEnd.processor - (cpuAtFirst?.processor ?? 0),
+            rdi: cpuAtEnd.rdi - (cpuAtFirst?.rdi ?? 0),
+          },
         };
         return { sync, targetKeys };
       });
@@ -149,7 +225,37 @@ function report(
         `| ${i + 1} | ${r.load} | ${s(r.alone.seconds)} | ${s(r.alone.firstEntrySeconds)} | ${int(r.alone.rowsPerSecond)} | ${int(r.alone.rowsPerSecondFromLaunch)} | ${int(r.alone.peakUsedMb)} | ${s(r.whole.seconds)} | ${s(r.whole.firstEntrySeconds)} | ${int(r.whole.rowsPerSecond)} | ${int(r.whole.rowsPerSecondFromLaunch)} | ${int(r.whole.peakUsedMb)} | ${(r.whole.rowsPerSecond / r.alone.rowsPerSecond).toFixed(2)}× |`,
     ),
     '',
+    'CPU seconds from the first entry to the end (Debezium JVM / processor / RDI Redis), and rows per CPU-second of each — steadier than wall time when other work shares the cores:',
+    '',
+    '| run | alone: Debezium CPU s | RDI CPU s | rows per Debezium CPU-s | whole: Debezium CPU s | processor CPU s | RDI CPU s | rows per Debezium CPU-s | rows per processor CPU-s |',
+    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    ...runs.map(
+      (r, i) =>
+        `| ${i + 1} | ${s(r.alone.cpu.debezium)} | ${s(r.alone.cpu.rdi)} | ${int(rows / r.alone.cpu.debezium)} | ${s(r.whole.cpu.debezium)} | ${s(r.whole.cpu.processor)} | ${s(r.whole.cpu.rdi)} | ${int(rows / r.whole.cpu.debezium)} | ${int(rows / r.whole.cpu.processor)} |`,
+    ),
+    '',
+    ...candidateLines(runs, rows),
     `Medians of ${runs.length} runs: Debezium alone **${int(alone)} rows/s**, whole pipeline **${int(whole)} rows/s**, whole / alone **${ratio.toFixed(2)}×** (target ≥ 0.95×, ≥ 30,000 rows/s).`,
+    '',
+  ];
+}
+
+/** Same-run comparison of the candidate settings with the defaults (rows/s and CPU). */
+function candidateLines(runs: readonly Run[], rows: number): string[] {
+  const tried = runs.filter((r) => r.candidate !== undefined);
+  if (tried.length === 0) return [];
+  const cell = (base: Sync, other: Sync): string =>
+    `${int(base.rowsPerSecond)} → ${int(other.rowsPerSecond)} (${(other.rowsPerSecond / base.rowsPerSecond).toFixed(2)}×) | ${int(rows / base.cpu.debezium)} → ${int(rows / other.cpu.debezium)}`;
+  return [
+    'Candidate settings (--candidate-set / --candidate-processor) against the defaults, same run: rows/s, and rows per Debezium CPU-second:',
+    '',
+    '| run | alone rows/s | alone rows per Debezium CPU-s | whole rows/s | whole rows per Debezium CPU-s | whole rows per processor CPU-s |',
+    '|---:|---:|---:|---:|---:|---:|',
+    ...tried.map((r, i) => {
+      const c = r.candidate;
+      if (c === undefined) return '';
+      return `| ${i + 1} | ${cell(r.alone, c.alone)} | ${cell(r.whole, c.whole)} | ${int(rows / r.whole.cpu.processor)} → ${int(rows / c.whole.cpu.processor)} |`;
+    }),
     '',
   ];
 }

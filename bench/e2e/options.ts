@@ -39,14 +39,6 @@ export function parseOptions(
 ): { common: CommonOptions; values: Record<string, unknown> } {
   const args = process.argv.slice(2);
   const { values } = parseArgs({ args, options: { ...COMMON, ...own }, strict: true });
-  const pairs = (list: unknown): Record<string, string> =>
-    Object.fromEntries(
-      (list as string[]).map((item) => {
-        const at = item.indexOf('=');
-        if (at < 1) throw new Error(`expected name=value, got '${item}'`);
-        return [item.slice(0, at), item.slice(at + 1)];
-      }),
-    );
   const common: CommonOptions = {
     runs: positive(values.runs, 'runs'),
     tables: positive(values.tables, 'tables'),
@@ -56,6 +48,17 @@ export function parseOptions(
     command: ['bench/e2e.sh', name, ...args].join(' '),
   };
   return { common, values };
+}
+
+/** `name=value` items of a repeated option → a record. */
+export function pairs(list: unknown): Record<string, string> {
+  return Object.fromEntries(
+    (list as string[]).map((item) => {
+      const at = item.indexOf('=');
+      if (at < 1) throw new Error(`expected name=value, got '${item}'`);
+      return [item.slice(0, at), item.slice(at + 1)];
+    }),
+  );
 }
 
 export function positive(value: unknown, name: string): number {

@@ -1,9 +1,10 @@
 // Locates the jar of Sluice's Debezium extensions (the type descriptor transformation and the
 // bit varying converter that the rendered properties name, docs/types.md) for the classpath:
 // built from this checkout's sources by scripts/build-debezium-extensions.sh (cached by their
-// hash), or the one an image placed in the distribution's lib/.
+// hash beside the distribution, so that whoever may read the distribution may read the jar: a
+// VM's service user finds the jar `sluice install` built), or the one an image placed in lib/.
 import { access } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { SluiceError } from '../common/errors.ts';
 import { runCommandRaw } from './launch-run-command.ts';
 
@@ -23,7 +24,10 @@ export async function debeziumExtensionsJar(
   if (explicit !== undefined && explicit !== '') return explicit;
   if (await exists(join(distDir, 'lib', IMAGE_JAR))) return undefined;
   // A first build runs Maven (~10 s, longer the first time it fetches its plugins).
-  const result = await runCommandRaw('bash', [SCRIPT], { env, timeoutMs: 15 * 60_000 });
+  const result = await runCommandRaw('bash', [SCRIPT], {
+    env: { ...env, SLUICE_CACHE: dirname(distDir) },
+    timeoutMs: 15 * 60_000,
+  });
   const jar = result.stdout.trim().split('\n').at(-1) ?? '';
   if (result.code !== 0 || jar === '') {
     throw new SluiceError(

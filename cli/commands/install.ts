@@ -27,6 +27,7 @@ import { SluiceError } from '../../common/errors.ts';
 import { connectRdi } from '../../common/rdi-connect.ts';
 import { RDI_TLS_ENV, rdiRedisOptions } from '../../common/rdi-tls.ts';
 import { findJava } from '../../debezium-config/launch-find-java.ts';
+import { debeziumExtensionsJar } from '../../debezium-config/launch-extensions.ts';
 import { installDebezium } from '../../debezium-config/launch-install.ts';
 import { runCommand, runCommandRaw } from '../../debezium-config/launch-run-command.ts';
 import type { CliIo } from '../cli-io.ts';
@@ -345,7 +346,20 @@ async function checkRuntime(
     const problem = await rdiProblem(opts.rdiUrl, opts.rdiTls ?? {});
     if (problem !== undefined) problems.push(problem);
   }
-  const paths = [process.execPath, APP_DIR, debeziumDir, java].filter((p) => p !== '');
+  // Built now, as this user: the service user only reads it (debezium-config/launch-extensions.ts).
+  let extensionsJar = '';
+  if (debeziumDir !== '') {
+    try {
+      extensionsJar = (await debeziumExtensionsJar(debeziumDir)) ?? '';
+    } catch (error) {
+      problems.push(
+        `Sluice's Debezium extensions could not be built: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    }
+  }
+  const paths = [process.execPath, APP_DIR, debeziumDir, java, extensionsJar].filter(
+    (p) => p !== '',
+  );
   if (live) {
     for (const path of paths) {
       const unreadable = await firstUnreadable(path);

@@ -7,6 +7,7 @@
 // at most 5 % of the rate per second; stepping stops after the first step not kept up.
 //   bench/e2e.sh cdc [--rates 2000,4000,8000,12000,16000,24000] [--step-seconds 20] [--runs 3]
 import { setTimeout as sleep } from 'node:timers/promises';
+import { waitFor } from '../../harness/wait-for.ts';
 import { median } from '../bench-report.ts';
 import { closeSessions, IdCursor, offerLoad, openSessions } from './load-generator.ts';
 import { numberList, openWorkspace, parseOptions, positive } from './options.ts';
@@ -112,18 +113,31 @@ async function main(): Promise<void> {
           const counter = { changes: 0 };
           const backlogNow = async (): Promise<number> =>
             counter.changes - through(await streamProgress(pair.rdiClient, pipeline.streams));
+          const loadShape = { pg, tables, sessions: sessionCount, rowsPerStatement, rowsPerTable };
           try {
+            // A warm-up load (JIT of every stage), measured from once all of it went through.
+            await offerLoad(sessions, cursor, {
+              ...loadShape,
+              rate: (rates[0] ?? 1_000) / 2,
+              seconds: 10,
+              record: false,
+              counter,
+            });
+            await waitFor(
+              'the warm-up changes to go through',
+              async () => (await backlogNow()) <= 0,
+              {
+                timeoutMs: 300_000,
+                intervalMs: 200,
+              },
+            );
             for (const rate of rates) {
               // The backlog half-way through the step: a pipeline that keeps up does not let it grow.
               const midway = sleep(stepSeconds * 500).then(backlogNow);
               const result = await offerLoad(sessions, cursor, {
-                pg,
-                tables,
-                sessions: sessionCount,
+                ...loadShape,
                 rate,
                 seconds: stepSeconds,
-                rowsPerStatement,
-                rowsPerTable,
                 record: false,
                 counter,
               });

@@ -7,7 +7,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
-import pg from 'pg';
+import type { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setDesiredState } from '../api/store/control-store.ts';
 import { savePipeline } from '../api/store/pipeline-store.ts';
@@ -23,7 +23,11 @@ import {
   type ComponentStatus,
   type OperatorProcess,
 } from './support/operator-process.ts';
-import { storeStackSecrets, waitForTargetEqualsSource } from './support/operator-pipeline.ts';
+import {
+  connectSource,
+  storeStackSecrets,
+  waitForTargetEqualsSource,
+} from './support/operator-pipeline.ts';
 import {
   createWorkload,
   WORKLOAD_SCHEMA,
@@ -42,7 +46,7 @@ const ctx = useTestContext();
 let stack: Stack<'postgresql'>;
 let rdi: Redis;
 let target: Redis;
-let db: pg.Client;
+let db: Client;
 let workload: Workload;
 let operator: OperatorProcess;
 let auditNext = 1;
@@ -120,14 +124,7 @@ beforeAll(async () => {
   );
   rdi = new Redis(stack.rdi.url);
   target = new Redis(stack.target.url);
-  db = new pg.Client({
-    host: stack.source.host,
-    port: stack.source.port,
-    user: stack.source.user,
-    password: stack.source.password,
-    database: stack.source.database,
-  });
-  await db.connect();
+  db = await connectSource(stack);
   workload = createWorkload(20261204);
   await changeSource(400);
 

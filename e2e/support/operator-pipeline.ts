@@ -1,8 +1,8 @@
 // What an operator e2e test needs around the stack: the secrets a pipeline's `${NAME}`
-// references resolve to (stored in the RDI database, as `sluice secrets set` would), and a wait
-// until the target equals the source, key by key.
+// references resolve to (stored in the RDI database, as `sluice secrets set` would), a client of
+// the PostgreSQL source, and a wait until the target equals the source, key by key.
 import type { Redis } from 'ioredis';
-import type { Client } from 'pg';
+import pg, { type Client } from 'pg';
 import { setSecret } from '../../api/store/secret-store.ts';
 import type { SourceKind } from '../../harness/stack.ts';
 import type { Stack } from '../../harness/stack.ts';
@@ -23,6 +23,14 @@ export async function storeStackSecrets<S extends SourceKind>(
     TARGET_DB_PORT: String(stack.target.port),
   };
   for (const [name, value] of Object.entries(secrets)) await setSecret(rdi, name, value);
+}
+
+/** A connected client of the stack's PostgreSQL source, as its owner. */
+export async function connectSource(stack: Stack<'postgresql'>): Promise<Client> {
+  const { host, port, user, password, database } = stack.source;
+  const client = new pg.Client({ host, port, user, password, database });
+  await client.connect();
+  return client;
 }
 
 /** Resolves once the target equals the source; rejects with the last differences otherwise. */

@@ -34,10 +34,10 @@ export interface RdiDatabase {
   readonly port: number;
   readonly user?: string;
   readonly password?: string;
-}
   /** TLS (a `rediss://` SLUICE_RDI_URL); the collector needs `tlsStores` for its certificates. */
   readonly tls?: RdiTls;
   readonly tlsStores?: JavaTlsStores;
+}
 
 export interface RenderOptions {
   /** `quarkus.http.port` (health and API), so that several servers can share a machine. */
@@ -213,6 +213,10 @@ function redisClientProperties(out: PropertyWriter, prefix: string, rdiDb: RdiDa
   if (rdiDb.password !== undefined) {
     out.secret(`${prefix}redis.password`, ENV_NAMES.rdiPassword, rdiDb.password);
   }
+  for (const { name, value, secretEnv } of rdiTlsProperties(rdiDb.tls, rdiDb.tlsStores)) {
+    if (secretEnv === undefined) out.set(`${prefix}redis.${name}`, literal(value));
+    else out.secret(`${prefix}redis.${name}`, secretEnv, String(value));
+  }
 }
 
 function sourceProperties(
@@ -223,10 +227,6 @@ function sourceProperties(
   options: RenderOptions,
 ): void {
   const connection = source.connection;
-  for (const { name, value, secretEnv } of rdiTlsProperties(rdiDb.tls, rdiDb.tlsStores)) {
-    if (secretEnv === undefined) out.set(`${prefix}redis.${name}`, literal(value));
-    else out.secret(`${prefix}redis.${name}`, secretEnv, String(value));
-  }
   const path = `sources.${sourceName}.connection`;
   const src = (key: string) => `debezium.source.${key}`;
   out.set(src('connector.class'), literal(CONNECTOR_CLASSES[kind]));

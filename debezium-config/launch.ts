@@ -9,8 +9,8 @@ import { debeziumExtensionsJar } from './launch-extensions.ts';
 import { findJava } from './launch-find-java.ts';
 import { lastErrorMessage, readableLogLine } from './launch-log-format.ts';
 import { readLogTail } from './launch-log-tail.ts';
-import { propertyValue } from './launch-properties.ts';
 import { writeSourceTlsFiles } from './launch-source-tls.ts';
+import { propertyValue } from './launch-properties.ts';
 
 export interface DebeziumServerOptions {
   /** The unpacked distribution (see installDebezium()). Never written to. */

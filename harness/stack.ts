@@ -55,9 +55,9 @@ export async function startStack<S extends SourceKind>(opts: StackOptions<S>): P
       appendonly: true,
       maxmemory: opts.rdiMaxmemory ?? '256mb',
       policy: 'noeviction',
+      ...(opts.rdiTls === undefined ? {} : { tls: opts.rdiTls }),
     }),
     startRedis({
-      ...(opts.rdiTls === undefined ? {} : { tls: opts.rdiTls }),
       dir: join(dir, 'target-redis'),
       registry,
       appendonly: opts.targetAppendonly === true,

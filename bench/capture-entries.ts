@@ -8,16 +8,15 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { renderDebeziumProperties } from '../debezium-config/render-properties.ts';
-import { pipelineConfigText } from '../harness/pipeline.ts';
 import { ProcessRegistry } from '../harness/process-registry.ts';
 import { startStack, type Stack } from '../harness/stack.ts';
-import { parsePipelineConfig } from '../pipeline/load-config.ts';
 import { streamKey } from '../pipeline/redis-keys.ts';
 import { BENCH_TABLES, ROUND_MIX, ROUNDS } from './bench-tables.ts';
 import { benchCacheDir, entriesFile, entriesMetaFile } from './bench-paths.ts';
 import { writeEntries, type CapturedEntry } from './entries-file.ts';
+import { BENCH_SOURCE, benchPipelineConfig, entryFormatKey } from './entries-format.ts';
 
-const SOURCE = 'bench';
+const SOURCE = BENCH_SOURCE;
 const EXPECTED = ROUNDS * BENCH_TABLES.length * 1_000;
 const log = (message: string): void => {
   console.log(`[capture ${new Date().toISOString().slice(11, 19)}] ${message}`);
@@ -35,7 +34,7 @@ async function main(): Promise<void> {
   const registry = new ProcessRegistry();
   let ok = false;
   try {
-    // Several GB: the streams hold 200k entries of a few KB each with schemas.
+    // Up to several GB: the streams hold 200k entries (a few KB each in the schema-ful format).
     const stack = await startStack({ source: 'postgresql', dir, registry, rdiMaxmemory: '8gb' });
     log(`PostgreSQL :${stack.source.port}, RDI Redis :${stack.rdi.port}`);
     await stack.source.query(BENCH_TABLES.map((t) => t.ddl).join(';\n'));
@@ -57,7 +56,9 @@ async function main(): Promise<void> {
         `${JSON.stringify(
           {
             capturedAt: new Date().toISOString(),
-            debezium: '3.6.1.Final (Redis sink, extended format, JSON converter with schemas)',
+            debezium:
+              '3.6.1.Final (Redis sink, extended format, as rendered by render-properties.ts)',
+            format: entryFormatKey(),
             postgres: pgVersion,
             entries: EXPECTED,
             tables: BENCH_TABLES.map((t) => t.name),
@@ -86,21 +87,14 @@ async function main(): Promise<void> {
 
 /** Renders Debezium's properties from a config.yaml as the pipeline does, then starts it. */
 async function startCapture(stack: Stack<'postgresql'>): Promise<void> {
-  const tables = BENCH_TABLES.map((t) => t.name);
-  const text = pipelineConfigText('postgresql', {
-    sourceName: SOURCE,
-    database: stack.source.database,
-    tables,
-  });
-  const env = {
+  const config = benchPipelineConfig(stack.source.database, {
     SOURCE_DB_HOST: stack.source.host,
     SOURCE_DB_PORT: String(stack.source.port),
     SOURCE_DB_USERNAME: stack.source.user,
     SOURCE_DB_PASSWORD: stack.source.password,
     TARGET_DB_HOST: stack.target.host,
     TARGET_DB_PORT: String(stack.target.port),
-  };
-  const config = parsePipelineConfig(text, 'bench/config.yaml', env);
+  });
   const rendered = renderDebeziumProperties(config, SOURCE, {
     host: stack.rdi.host,
     port: stack.rdi.port,

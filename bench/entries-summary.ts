@@ -38,7 +38,9 @@ export function summarizeEntries(entries: readonly CapturedEntry[]): EntriesSumm
       if (name === 'value') value = text;
       else if (name === 'key') key = text;
     }
-    const payload = (JSON.parse(value) as Envelope).payload ?? {};
+    // With schemas the envelope is the document's `payload`; compact entries are the envelope.
+    const document = JSON.parse(value) as Envelope & Envelope['payload'];
+    const payload = document.payload ?? document;
     const table = payload.source?.table ?? '?';
     const op = payload.op ?? '?';
     const ops = mix.get(table) ?? new Map<string, number>();

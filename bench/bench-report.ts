@@ -64,7 +64,7 @@ export function benchReport(
     `- Command: \`${env.command}\``,
     `- Machine: ${env.cores} cores, ${env.cpuModel}, ${env.memoryGb.toFixed(0)} GB RAM`,
     `- Node ${env.node}, ${env.redis}; processor source fingerprint \`${env.code}\` (bench/code-fingerprint.ts)`,
-    `- Entries: ${int(entries.count)} captured from Debezium Server 3.6.1 (PostgreSQL, extended format; file `${basename(entriesFile())}`), mean ${int(entries.averageEntryBytes)} bytes per entry (all fields); ${int(entries.liveRows)} rows live at the end; hashes of ${entries.hash.fieldCount} fields, mean value ${int(entries.hash.valueBytes)} bytes`,
+    `- Entries: ${int(entries.count)} captured from Debezium Server 3.6.1 (PostgreSQL, extended format; file \`${basename(entriesFile())}\`), mean ${int(entries.averageEntryBytes)} bytes per entry (all fields); ${int(entries.liveRows)} rows live at the end; hashes of ${entries.hash.fieldCount} fields, mean value ${int(entries.hash.valueBytes)} bytes`,
     ...mixLines,
     '',
     '| run | load before | processor rec/s | rec per CPU-s | first checkpoint s | peak RSS MB | reference rec/s | rec per CPU-s | RSS MB | raw HSET/s | keys (proc / ref) |',

@@ -50,7 +50,7 @@ function toFloat(value: unknown): number {
   throw new TypeError(`expected a floating-point number, got ${JSON.stringify(value)}`);
 }
 
-type LogicalConverter = (
+export type LogicalConverter = (
   value: unknown,
   schema: ConnectSchema,
   rendering: TypeRendering,
@@ -106,6 +106,13 @@ const logicalConverters: Readonly<Record<string, LogicalConverter>> = {
   'io.debezium.data.Bits': (v, s) => bitsFromBase64(asText(v), Number(s.parameters?.length ?? '0')),
 };
 
+/** The converter of a logical type name, if Sluice converts it (else the Connect type rules). */
+export function logicalConverterFor(name: string | undefined): LogicalConverter | undefined {
+  return name === undefined || !Object.hasOwn(logicalConverters, name)
+    ? undefined
+    : logicalConverters[name];
+}
+
 /** Converts `value` (already JSON-parsed, big integers as bigint) according to `schema`. */
 export function convertValue(
   value: unknown,
@@ -119,7 +126,7 @@ export function convertValue(
     throw new TypeError(`the value ${tooDeepText()}`);
   }
   if (isUnavailable(value, schema)) return UNAVAILABLE;
-  const logical = schema.name === undefined ? undefined : logicalConverters[schema.name];
+  const logical = logicalConverterFor(schema.name);
   if (logical) return logical(value, schema, rendering);
   switch (schema.type) {
     case 'struct':
@@ -145,7 +152,7 @@ export function convertValue(
 /** Debezium's placeholder for an unchanged TOASTed column, as text or (bytea) base64 bytes. */
 const UNAVAILABLE_BASE64 = Buffer.from(UNAVAILABLE_PLACEHOLDER).toString('base64');
 
-function isUnavailable(value: unknown, schema: ConnectSchema): boolean {
+export function isUnavailable(value: unknown, schema: ConnectSchema): boolean {
   if (value === UNAVAILABLE_PLACEHOLDER) return true;
   return schema.type === 'bytes' && value === UNAVAILABLE_BASE64;
 }

@@ -6,8 +6,9 @@ import { SluiceError } from '../common/errors.ts';
 import type { ChangeEvent, Opcode, Row } from './change-event.ts';
 import { compactSchemas, TYPES_FIELD, type CompactSchemas } from './compact-schema.ts';
 import type { ConnectSchema } from './convert-value.ts';
-import { convertStruct, plain } from './convert-value.ts';
-import { parseJsonLossless } from './lossless-json.ts';
+import { plain } from './convert-value.ts';
+import { holdsUnsafeInteger, parseJsonCheckingParts, parseJsonLossless } from './lossless-json.ts';
+import { rowConverter } from './row-converter.ts';
 import type { TypeRendering } from './type-rendering.ts';
 
 const OPCODES: ReadonlySet<string> = new Set(['c', 'u', 'd', 'r', 't', 'm']);
@@ -119,13 +120,25 @@ function decodeRow(
 ): Row | null {
   if (payload === null || payload === undefined) return null;
   if (!isObject(payload)) throw new TypeError('row is not an object');
-  if (schema?.type === 'struct') return convertStruct(payload, schema, rendering);
+  if (schema?.type === 'struct') return rowConverter(schema, rendering)(payload);
   return plain(payload) as Row;
+}
+
+/**
+ * Whether a parsed document lost digits where they count: the rows of an envelope (bare or
+ * inside `payload`), or anywhere in anything else (a key). Envelope metadata such as `ts_ns`
+ * (19 digits, in every entry) is never converted, so it needs no exact parse.
+ */
+function rowsLostDigits(document: unknown): boolean {
+  if (!isObject(document)) return holdsUnsafeInteger(document);
+  const envelope = isObject(document.payload) && 'schema' in document ? document.payload : document;
+  if (!('op' in envelope)) return holdsUnsafeInteger(document);
+  return holdsUnsafeInteger(envelope.before) || holdsUnsafeInteger(envelope.after);
 }
 
 function parse(text: string, what: string): unknown {
   try {
-    return parseJsonLossless(text);
+    return parseJsonCheckingParts(text, rowsLostDigits);
   } catch (cause) {
     throw new SluiceError('ENVELOPE_INVALID', `The entry's ${what} is not valid JSON.`, { cause });
   }

@@ -2,6 +2,8 @@
 // unsigned bigint as bare JSON numbers). A native regex finds texts that may hold such a
 // literal; only those take the slower reviver path, which reads each number's source text.
 
+import { MAX_VALUE_DEPTH } from './value-depth.ts';
+
 /**
  * A number literal that may be outside the safe range: 17+ digits, or 16 digits starting
  * with 9 (2^53 = 9007199254740992). Debezium's own `ts_ns` (19 digits, in every envelope and
@@ -25,4 +27,36 @@ function keepBigIntegers(_key: string, value: unknown, context?: ReviverContext)
 export function parseJsonLossless(text: string): unknown {
   if (!MAYBE_UNSAFE.test(text)) return JSON.parse(text);
   return JSON.parse(text, keepBigIntegers);
+}
+
+/**
+ * True when `value` (a plain JSON.parse result) holds an integral number outside the safe
+ * range anywhere. Exact as a test for lost digits: an integer literal below 2^53 in magnitude
+ * parses exactly, and one at or above it parses to a double at or above it. Beyond
+ * MAX_VALUE_DEPTH it answers true, leaving the verdict to the exact parse and the converters.
+ */
+export function holdsUnsafeInteger(value: unknown, depth = 0): boolean {
+  if (typeof value === 'number') return Number.isInteger(value) && !Number.isSafeInteger(value);
+  if (typeof value !== 'object' || value === null) return false;
+  if (depth >= MAX_VALUE_DEPTH) return true;
+  if (Array.isArray(value)) {
+    for (const item of value) if (holdsUnsafeInteger(item, depth + 1)) return true;
+    return false;
+  }
+  const record = value as Record<string, unknown>;
+  for (const key in record) if (holdsUnsafeInteger(record[key], depth + 1)) return true;
+  return false;
+}
+
+/**
+ * Parses JSON with plain JSON.parse, and again exactly (as parseJsonLossless) only when
+ * `lostDigits` finds an unsafe integer in the parts of the result that matter: no scan of the
+ * text, and the common entry is parsed once.
+ */
+export function parseJsonCheckingParts(
+  text: string,
+  lostDigits: (document: unknown) => boolean,
+): unknown {
+  const document: unknown = JSON.parse(text);
+  return lostDigits(document) ? JSON.parse(text, keepBigIntegers) : document;
 }

@@ -32,13 +32,14 @@ export function parseJsonLossless(text: string): unknown {
 /**
  * True when `value` (a plain JSON.parse result) holds an integral number outside the safe
  * range anywhere. Exact as a test for lost digits: an integer literal below 2^53 in magnitude
- * parses exactly, and one at or above it parses to a double at or above it. Beyond
- * MAX_VALUE_DEPTH it answers true, leaving the verdict to the exact parse and the converters.
+ * parses exactly, and one at or above it parses to a double at or above it. Objects more than
+ * MAX_VALUE_DEPTH levels inside a row are not searched: the converters refuse them anyway, and
+ * an exact (reviver) parse of a text nested thousands deep would overflow the stack.
  */
 export function holdsUnsafeInteger(value: unknown, depth = 0): boolean {
   if (typeof value === 'number') return Number.isInteger(value) && !Number.isSafeInteger(value);
   if (typeof value !== 'object' || value === null) return false;
-  if (depth >= MAX_VALUE_DEPTH) return true;
+  if (depth > MAX_VALUE_DEPTH) return false;
   if (Array.isArray(value)) {
     for (const item of value) if (holdsUnsafeInteger(item, depth + 1)) return true;
     return false;

@@ -61,6 +61,11 @@ describe('exact re-parse only where rows lost digits', () => {
     expect(holdsUnsafeInteger(-(2 ** 60))).toBe(true);
     expect(holdsUnsafeInteger({ f: 1e300 })).toBe(true);
     expect(holdsUnsafeInteger({ f: Number.NaN, g: Infinity })).toBe(false);
+    const nested = (levels: number, inner: unknown): unknown =>
+      levels === 0 ? inner : nested(levels - 1, { a: inner });
+    expect(holdsUnsafeInteger(nested(100, 2 ** 60))).toBe(true);
+    // Deeper than the converters accept: not searched (they refuse the row anyway).
+    expect(holdsUnsafeInteger(nested(200, 2 ** 60))).toBe(false);
   });
 
   it('decodes big integers of compact rows and keys exactly, next to a 19-digit ts_ns', () => {

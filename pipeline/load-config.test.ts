@@ -84,6 +84,7 @@ describe('parsePipelineConfig', () => {
       type_rendering: 'sluice',
       on_truncate: 'ignore',
       initial_sync_processes: 4,
+      instances: 1,
       idle_sleep_time_ms: 200,
       idle_streams_check_interval_ms: 1000,
       busy_streams_check_interval_ms: 5000,

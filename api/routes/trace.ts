@@ -5,6 +5,7 @@ import type { FastifyPluginCallbackTypebox } from '@fastify/type-provider-typebo
 import type { Static } from '@sinclair/typebox';
 import type { Redis } from 'ioredis';
 import { SluiceError } from '../../common/errors.ts';
+import type { ProcessorsConfig } from '../../pipeline/load-config.ts';
 import { bearerSecurity } from '../auth/require-token.ts';
 import type { ApiDeps } from '../deps.ts';
 import { BODY_LIMITS } from '../http/server-limits.ts';
@@ -75,16 +76,15 @@ export function traceRoutes(deps: ApiDeps): FastifyPluginCallbackTypebox {
     done();
   };
 
-  async function trace(
-    name: string,
-    body: { count?: number; timeout_ms?: number },
-  ): Promise<Static<typeof TraceResult>> {
-    const count = body.count ?? 10;
-    const timeoutMs = Math.min(body.timeout_ms ?? 10_000, deps.maxTraceWaitMs ?? MAX_WAIT_MS);
-    const stored = await readPipeline(rdi, name);
-    const secrets = await readSecretValues(rdi);
-    // The stored jobs are compiled once in the worker (thousands of jobs cost CPU the event
-    // loop must not spend) to refuse a trace early when the pipeline no longer loads.
+  /**
+   * The stored pipeline's processors settings, after its config and jobs are checked in the
+   * worker (thousands of jobs cost CPU the event loop must not spend): a pipeline that no
+   * longer loads is refused.
+   */
+  async function checkStored(
+    stored: { config: string; jobs: Readonly<Record<string, string>> },
+    secrets: Readonly<Record<string, string>>,
+  ): Promise<ProcessorsConfig> {
     const checked = await pool.run('check-pipeline', {
       config: stored.config,
       jobs: stored.jobs,
@@ -103,7 +103,17 @@ export function traceRoutes(deps: ApiDeps): FastifyPluginCallbackTypebox {
       }));
       throw new ProblemsError('JOB_INVALID', 'A stored job is no longer valid.', problems);
     }
-    const processors = checked.config.processors;
+    return checked.config.processors;
+  }
+
+  async function trace(
+    name: string,
+    body: { count?: number; timeout_ms?: number },
+  ): Promise<Static<typeof TraceResult>> {
+    const count = body.count ?? 10;
+    const timeoutMs = Math.min(body.timeout_ms ?? 10_000, deps.maxTraceWaitMs ?? MAX_WAIT_MS);
+    const stored = await readPipeline(rdi, name);
+    const secrets = await readSecretValues(rdi);
     const sources = sourceNames(stored.config);
     const watched = new Set<string>();
     const streams = async (): Promise<string[]> => {
@@ -111,11 +121,17 @@ export function traceRoutes(deps: ApiDeps): FastifyPluginCallbackTypebox {
       for (const stream of found) watched.add(stream);
       return found;
     };
+    // The capture starts at once (it reads from the streams' current end): a change made
+    // right after the request must be seen however long the check below takes.
     // A blocking XREAD holds its connection: never block the api's shared one.
     const reader = rdi.duplicate();
+    const capture = captureEntries(reader, { count, timeoutMs, streams });
+    capture.catch(() => undefined);
+    let processors;
     let entries;
     try {
-      entries = await captureEntries(reader, { count, timeoutMs, streams });
+      processors = await checkStored(stored, secrets);
+      entries = await capture;
     } finally {
       reader.disconnect();
     }

@@ -154,7 +154,7 @@ describe('renderDebeziumProperties: PostgreSQL', async () => {
     expect(props.get('debezium.format.value.replace.null.with.default')).toBe('false');
     expect(props.get('debezium.source.tombstones.on.delete')).toBe('false');
     expect(props.get('debezium.source.skip.messages.without.change')).toBe('true');
-    expect(props.get('debezium.source.poll.interval.ms')).toBe('50');
+    expect(props.get('debezium.source.poll.interval.ms')).toBe('10');
   });
 
   it('sets the HTTP port, log level and plain-text logs', () => {

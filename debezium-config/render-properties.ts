@@ -42,7 +42,7 @@ export interface RdiDatabase {
 export interface RenderOptions {
   /** `quarkus.http.port` (health and API), so that several servers can share a machine. */
   readonly httpPort?: number;
-  /** `debezium.source.poll.interval.ms`; Debezium's 500 ms default adds latency. Default 50. */
+  /** `debezium.source.poll.interval.ms`; Debezium's 500 ms default adds latency. Default 10 (bench/RESULTS.md, latency). */
   readonly pollIntervalMs?: number;
   /**
    * Enables Debezium's file signal channel on this file (beside the default `source` channel):
@@ -61,7 +61,7 @@ export interface RenderedDebeziumConfig {
   readonly env: Readonly<Record<string, string>>;
 }
 
-export const DEFAULT_POLL_INTERVAL_MS = 50;
+export const DEFAULT_POLL_INTERVAL_MS = 10;
 
 const CONNECTOR_CLASSES: Readonly<Record<RelationalKind, string>> = {
   postgresql: 'io.debezium.connector.postgresql.PostgresConnector',

@@ -89,5 +89,38 @@ export function benchReport(
     `| processor peak RSS | ${rss.toFixed(0)} MB | ≤ ${TARGETS.rssMb} MB | ${verdict(rss <= TARGETS.rssMb)} |`,
     `| reference peak RSS | ${refRss.toFixed(0)} MB | | |`,
     '',
+    ...cpuShares(env.cores, runs),
   ].join('\n');
+}
+
+/**
+ * CPU per record of each process (consumer, RDI database, target Redis; medians) and the
+ * ceiling it sets: with every process busy all the time on `cores` cores, records/s can be at
+ * most cores × 10^6 / (total µs per record), and one consumer process at most its own
+ * records per CPU-second.
+ */
+function cpuShares(cores: number, runs: readonly BenchRun[]): string[] {
+  const rows = (['processor', 'reference'] as const).flatMap((who) => {
+    const measured = runs.map((r) => r[who]);
+    const servers = measured.flatMap((m) =>
+      m.serverMicrosPerRecord === undefined ? [] : [m.serverMicrosPerRecord],
+    );
+    if (servers.length === 0) return [];
+    const own = median(measured.map((m) => 1e6 / m.recordsPerCpuSecond));
+    const rdi = median(servers.map((s) => s.rdi));
+    const target = median(servers.map((s) => s.target));
+    const total = own + rdi + target;
+    return [
+      `| ${who} | ${own.toFixed(1)} | ${rdi.toFixed(1)} | ${target.toFixed(1)} | ${total.toFixed(1)} | ${int((cores * 1e6) / total)} | ${int(1e6 / own)} |`,
+    ];
+  });
+  if (rows.length === 0) return [];
+  return [
+    `CPU per record, µs (medians; Redis servers from \`INFO cpu\`), and the ceilings they set on this ${cores}-core machine:`,
+    '',
+    `| consumer | consumer µs | RDI Redis µs | target Redis µs | total µs | ceiling on ${cores} cores, rec/s | ceiling of one consumer process, rec/s |`,
+    '|---|---:|---:|---:|---:|---:|---:|',
+    ...rows,
+    '',
+  ];
 }

@@ -17,6 +17,11 @@ export interface ConsumerRun {
   readonly peakRssMb: number;
   /** Records per CPU-second of the process (user + system): steadier than wall time on a busy machine. */
   readonly recordsPerCpuSecond: number;
+  /**
+   * CPU microseconds per record spent by the Redis servers over the run (`INFO cpu`, user +
+   * system, all threads): what the consumer makes the RDI database and the target do.
+   */
+  readonly serverMicrosPerRecord?: { readonly rdi: number; readonly target: number };
 }
 
 export interface Spawned {
@@ -34,8 +39,11 @@ export async function measureConsumer(opts: {
   readonly records: number;
   readonly spawn: () => Promise<Spawned>;
   readonly timeoutMs?: number;
+  /** The RDI database's client, to read its CPU time (the target's is `target`). */
+  readonly rdi?: Redis;
 }): Promise<ConsumerRun> {
   const streams = [...opts.lastIds.keys()];
+  const serversBefore = await serverCpu(opts.rdi, opts.target);
   const wanted = streams.map((s) => opts.lastIds.get(s));
   const started = performance.now();
   const spawned = opts.spawn();
@@ -55,6 +63,7 @@ export async function measureConsumer(opts: {
     await sleep(POLL_MS);
   }
   const seconds = (performance.now() - started) / 1_000;
+  const serversAfter = await serverCpu(opts.rdi, opts.target);
   const { pid, pids: several } = await spawned;
   const pids = several ?? (pid === undefined ? [] : [pid]);
   const sum = async (read: (pid: number) => Promise<number>): Promise<number> =>
@@ -65,7 +74,31 @@ export async function measureConsumer(opts: {
     recordsPerSecond: opts.records / seconds,
     peakRssMb: pids.length === 0 ? Number.NaN : await sum(peakRssMb),
     recordsPerCpuSecond: pids.length === 0 ? Number.NaN : opts.records / (await sum(cpuSeconds)),
+    ...(serversBefore === undefined || serversAfter === undefined
+      ? {}
+      : {
+          serverMicrosPerRecord: {
+            rdi: ((serversAfter.rdi - serversBefore.rdi) * 1e6) / opts.records,
+            target: ((serversAfter.target - serversBefore.target) * 1e6) / opts.records,
+          },
+        }),
   };
+}
+
+async function serverCpu(
+  rdi: Redis | undefined,
+  target: Redis,
+): Promise<{ rdi: number; target: number } | undefined> {
+  if (rdi === undefined) return undefined;
+  return { rdi: await redisCpuSeconds(rdi), target: await redisCpuSeconds(target) };
+}
+
+/** used_cpu_user + used_cpu_sys of a Redis server (all its threads), in seconds. */
+export async function redisCpuSeconds(client: Redis): Promise<number> {
+  const info = await client.info('cpu');
+  const field = (name: string): number =>
+    Number(new RegExp(`^${name}:([\\d.]+)`, 'm').exec(info)?.[1]);
+  return field('used_cpu_user') + field('used_cpu_sys');
 }
 
 const CLOCK_TICKS = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim());

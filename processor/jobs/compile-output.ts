@@ -18,6 +18,8 @@ import { evaluate } from './expression.ts';
 import type { WriteView } from './job-record.ts';
 import type { JobValue } from './job-value.ts';
 import { renderText } from './job-value.ts';
+import type { MaybePromise } from './maybe-async.ts';
+import { andThen } from './maybe-async.ts';
 import { compileNest } from './output-nest.ts';
 import { compileMapping, mapRow } from './output-mapping.ts';
 import type { Placement, UpdateMode } from './output-ops.ts';
@@ -43,7 +45,8 @@ export interface CompiledOutput {
   readonly dataType: DataType;
   /** True when the key or member depends on the row (then an update may move it). */
   readonly movable: boolean;
-  plan(input: OutputInput, context: StepContext): Promise<WriteOp[]>;
+  /** Synchronous unless an expression had to wait (then a promise). */
+  plan(input: OutputInput, context: StepContext): MaybePromise<WriteOp[]>;
 }
 
 export function compileOutput(
@@ -88,72 +91,86 @@ export function compileOutput(
   const withConnection = (ops: WriteOp[]): WriteOp[] =>
     connection === 'target' ? ops : ops.map((op) => ({ ...op, connection }));
 
-  const place = async (
+  const place = (
     view: WriteView,
     event: ChangeEvent,
     context: StepContext,
     upsert: boolean,
-  ): Promise<Placement> => {
-    const text = async (
+  ): MaybePromise<Placement> => {
+    const text = (
       expression: CompiledExpression | undefined,
       what: string,
-      scope = view.scope,
-    ) =>
+      scope: JobValue,
+    ): MaybePromise<string | undefined> =>
       expression === undefined
         ? undefined
-        : requireText(
-            await evaluate(expression, scope, context.evaluation, context.limits),
-            what,
-            expression,
-            context.rendering,
+        : andThen(evaluate(expression, scope, context.evaluation, context.limits), (value) =>
+            requireText(value, what, expression, context.rendering),
           );
-    const placement: { -readonly [K in keyof Placement]: Placement[K] } = {
-      key: (await text(key, 'key')) ?? defaultKey(event, context.rendering),
-    };
-    const memberText = await text(member, 'member', view.args);
-    if (memberText !== undefined) placement.member = memberText;
-    // Score and value matter only for writes: a delete needs no total of a deleted row.
-    if (!upsert) return placement;
-    if (score !== undefined) {
-      placement.score = requireScore(
-        await evaluate(score, view.args, context.evaluation, context.limits),
-        score,
-      );
+    const placement: { -readonly [K in keyof Placement]: Placement[K] } = { key: '' };
+    const withKey = andThen(text(key, 'key', view.scope), (keyText) => {
+      placement.key = keyText ?? defaultKey(event, context.rendering);
+      return text(member, 'member', view.args);
+    });
+    const withMember = andThen(withKey, (memberText) => {
+      if (memberText !== undefined) placement.member = memberText;
+      // Score and value matter only for writes: a delete needs no total of a deleted row.
+      if (!upsert || score === undefined) return undefined;
+      return evaluate(score, view.args, context.evaluation, context.limits);
+    });
+    const withScore = andThen(withMember, (scoreValue) => {
+      if (!upsert) return undefined;
+      if (score !== undefined) placement.score = requireScore(scoreValue, score);
+      return text(value, 'value', view.args);
+    });
+    return andThen(withScore, (valueText) => {
+      if (valueText !== undefined) placement.value = valueText;
+      return placement;
+    });
+  };
+
+  const finish = (
+    view: WriteView,
+    old: WriteView | undefined,
+    now: Placement,
+    event: ChangeEvent,
+    context: StepContext,
+  ): MaybePromise<WriteOp[]> => {
+    const row = mapRow(mapping, view.row, view.unavailable);
+    if (view.opcode === 'd') {
+      // Streams are append-only: a delete is one more entry, with op_code d.
+      const ops =
+        dataType === 'stream'
+          ? [streamAdd(now.key, row, 'd', context.rendering)]
+          : deleteOps(dataType, now);
+      return withConnection(ops);
     }
-    const valueText = await text(value, 'value', view.args);
-    if (valueText !== undefined) placement.value = valueText;
-    return placement;
+    const moved: MaybePromise<WriteOp[]> =
+      old !== undefined && (key !== undefined || member !== undefined)
+        ? andThen(place(old, event, context, false), (before) => movedOps(dataType, before, now))
+        : [];
+    return andThen(moved, (ops) => {
+      ops.push(...upsertOps(dataType, now, row, mode, view.opcode, context.rendering));
+      if (expire === undefined) return withConnection(ops);
+      if (typeof expire === 'number') {
+        ops.push({ kind: 'expire', key: now.key, seconds: expire });
+        return withConnection(ops);
+      }
+      return andThen(run(expire, view, context), (value) => {
+        ops.push({ kind: 'expire', key: now.key, seconds: requireSeconds(value, expire) });
+        return withConnection(ops);
+      });
+    });
   };
 
   return {
     connection,
     dataType,
     movable: key !== undefined || member !== undefined,
-    plan: async ({ event, view, old }, context) => {
-      const now = await place(view, event, context, view.opcode !== 'd');
-      const row = mapRow(mapping, view.row, view.unavailable);
-      if (view.opcode === 'd') {
-        // Streams are append-only: a delete is one more entry, with op_code d.
-        const ops =
-          dataType === 'stream'
-            ? [streamAdd(now.key, row, 'd', context.rendering)]
-            : deleteOps(dataType, now);
-        return withConnection(ops);
-      }
-      const ops: WriteOp[] = [];
-      if (old !== undefined && (key !== undefined || member !== undefined)) {
-        ops.push(...movedOps(dataType, await place(old, event, context, false), now));
-      }
-      ops.push(...upsertOps(dataType, now, row, mode, view.opcode, context.rendering));
-      if (expire !== undefined) {
-        const seconds =
-          typeof expire === 'number'
-            ? expire
-            : requireSeconds(await run(expire, view, context), expire);
-        ops.push({ kind: 'expire', key: now.key, seconds });
-      }
-      return withConnection(ops);
-    },
+    plan: ({ event, view, old }, context) =>
+      andThen(place(view, event, context, view.opcode !== 'd'), (now) =>
+        finish(view, old, now, event, context),
+      ),
   };
 }
 

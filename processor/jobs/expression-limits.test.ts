@@ -13,9 +13,9 @@ import { createPipelineJob } from './pipeline-job.ts';
 import { event, jobFromYaml, run } from './test-support.ts';
 
 const context: EvaluationContext = { now: 0, uuid: () => 'u' };
-const jsonata = (source: string, input: unknown = {}) =>
+const jsonata = async (source: string, input: unknown = {}) =>
   evaluate(compileJsonata(source, DEFAULT_LIMITS), input as never, context, DEFAULT_LIMITS);
-const jmes = (source: string, input: unknown = {}) =>
+const jmes = async (source: string, input: unknown = {}) =>
   evaluate(compileJmespath(source, DEFAULT_LIMITS), input as never, context, DEFAULT_LIMITS);
 
 /** Nested `{a: {a: … {}}}`, `levels` objects deep. */

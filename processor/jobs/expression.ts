@@ -6,6 +6,7 @@ import { SluiceError } from '../../common/errors.ts';
 import type { JobValue } from './job-value.ts';
 import { jsonLength } from './json-size.ts';
 import { fromExpression } from './job-value.ts';
+import type { MaybePromise } from './maybe-async.ts';
 
 export interface EvaluationLimits {
   /** Longest evaluation of one JSONata expression, in milliseconds. */
@@ -49,14 +50,27 @@ export class ExpressionSyntaxError extends Error {
   }
 }
 
-/** Evaluates `expression` and returns its result as job data (undefined: no result). */
-export async function evaluate(
+/**
+ * Evaluates `expression` and returns its result as job data (undefined: no result): at once
+ * when the expression answered synchronously (fast paths, JMESPath, SQL), else a promise.
+ */
+export function evaluate(
   expression: CompiledExpression,
   input: JobValue,
   context: EvaluationContext,
   limits: EvaluationLimits,
-): Promise<JobValue | undefined> {
-  const raw: unknown = await expression.evaluate(input, context);
+): MaybePromise<JobValue | undefined> {
+  const raw: unknown = expression.evaluate(input, context);
+  return raw instanceof Promise
+    ? raw.then((ready: unknown) => asJobResult(expression, ready, limits))
+    : asJobResult(expression, raw, limits);
+}
+
+function asJobResult(
+  expression: CompiledExpression,
+  raw: unknown,
+  limits: EvaluationLimits,
+): JobValue | undefined {
   const value = fromExpression(raw);
   // Counted, not stringified: a huge string inside must be refused before it is copied.
   const size = typeof value === 'string' ? value.length : jsonLength(value, limits.maxResultChars);

@@ -8,7 +8,7 @@ import { compileJsonata } from './jsonata-expression.ts';
 import { event, jobFromYaml, run } from './test-support.ts';
 
 const context: EvaluationContext = { now: Date.UTC(2024, 0, 11), uuid: () => 'the-uuid' };
-const jmes = (source: string, input: unknown = {}) =>
+const jmes = async (source: string, input: unknown = {}) =>
   evaluate(compileJmespath(source, DEFAULT_LIMITS), input as never, context, DEFAULT_LIMITS);
 
 describe('compiling', () => {
@@ -91,7 +91,13 @@ describe('limits', () => {
   it('bounds JMESPath work by steps and results by size', async () => {
     const many = compileJmespath('[*].a', limits);
     const input = Array.from({ length: 5000 }, () => ({ a: 1 }));
-    await expect(evaluate(many, input, context, limits)).rejects.toMatchObject({
+    // A synchronous language throws at once; a job step turns that into a rejected record.
+    expect(() => evaluate(many, input, context, limits)).toThrow(
+      expect.objectContaining({ code: 'JOB_LIMIT_EXCEEDED' }),
+    );
+    await expect(
+      Promise.resolve().then(() => evaluate(many, input, context, limits)),
+    ).rejects.toMatchObject({
       code: 'JOB_LIMIT_EXCEEDED',
     });
     const big = compileJsonata('$pad("", 1000, "x")', limits);

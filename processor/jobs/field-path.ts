@@ -37,12 +37,12 @@ export function getField(record: JobValue, path: FieldPath): JobValue | undefine
   return node;
 }
 
-export function setField(record: JobObject, path: FieldPath, value: JobValue): JobObject {
-  const [head, ...rest] = path;
+export function setField(record: JobObject, path: FieldPath, value: JobValue, at = 0): JobObject {
+  const head = path[at];
   if (head === undefined) return record;
-  if (rest.length === 0) return { ...record, [head]: value };
+  if (at === path.length - 1) return { ...record, [head]: value };
   const child = record[head];
-  return { ...record, [head]: setField(isJobObject(child) ? child : {}, rest, value) };
+  return { ...record, [head]: setField(isJobObject(child) ? child : {}, path, value, at + 1) };
 }
 
 export function removeField(record: JobObject, path: FieldPath): JobObject {

@@ -41,7 +41,10 @@ export function toJobValue(value: Exclude<CellValue, typeof UNAVAILABLE>, depth 
 export function rowToJob(row: Row, depth = 0): { data: JobObject; unavailable: string[] } {
   const data: Record<string, JobValue> = {};
   const unavailable: string[] = [];
-  for (const [column, value] of Object.entries(row)) {
+  const columns = Object.keys(row);
+  for (let i = 0; i < columns.length; i++) {
+    const column = columns[i] as string;
+    const value = row[column] as CellValue;
     if (value === UNAVAILABLE) unavailable.push(column);
     else data[column] = toJobValue(value, depth);
   }
@@ -67,8 +70,12 @@ export function fromExpression(value: unknown, depth = 0): JobValue | undefined 
     return value.map((item: unknown) => fromExpression(item, depth + 1) ?? null);
   }
   const out: Record<string, JobValue> = {};
-  for (const [field, child] of Object.entries(value)) {
-    const converted = fromExpression(child, depth + 1);
+  const record = value as Record<string, unknown>;
+  // Object.keys, not entries: one array per object rather than one per field (hot path).
+  const fields = Object.keys(record);
+  for (let i = 0; i < fields.length; i++) {
+    const field = fields[i] as string;
+    const converted = fromExpression(record[field], depth + 1);
     if (converted !== undefined) out[field] = converted;
   }
   return out;

@@ -19,12 +19,14 @@ export function jsonLength(value: unknown, max: number): number {
       total += 1 + Math.max(1, item.length);
       for (const child of item as unknown[]) stack.push(child);
     } else if (typeof item === 'object') {
-      const entries = Object.entries(item);
-      total += 1 + Math.max(1, entries.length);
-      for (const [key, child] of entries) {
+      const record = item as Record<string, unknown>;
+      const keys = Object.keys(record);
+      total += 1 + Math.max(1, keys.length);
+      for (let i = 0; i < keys.length; i++) {
+        const key = keys[i] as string;
         // Quotes and colon.
         total += key.length + 3;
-        stack.push(child);
+        stack.push(record[key]);
       }
     }
   }

@@ -315,9 +315,12 @@ function merge(value: unknown): unknown {
   const out: Record<string, unknown> = {};
   for (const item of objects) {
     if (item === null || typeof item !== 'object' || Array.isArray(item)) giveUp();
-    for (const [key, child] of Object.entries(item as Record<string, unknown>)) {
+    const record = item as Record<string, unknown>;
+    const keys = Object.keys(record);
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i] as string;
       if (key === '__proto__') giveUp();
-      out[key] = child;
+      out[key] = record[key];
     }
   }
   return out;

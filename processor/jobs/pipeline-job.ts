@@ -1,6 +1,7 @@
 // The processor's job function for a whole pipeline: selects the event's job and runs it, or
 // falls back to RDI's default job. Events without a job of their own stay synchronous (and
-// fast); a job with expressions returns a promise, which processEntriesAsync awaits.
+// fast); a job returns a promise only when an expression or a lookup had to wait, which
+// processEntriesAsync awaits.
 
 import type { ChangeEvent } from '../change-event.ts';
 import { defaultJobFor } from '../default-job.ts';
@@ -11,6 +12,7 @@ import type { TypeRendering } from '../type-rendering.ts';
 import type { EventPlan } from '../write-plan.ts';
 import type { CompiledJob } from './compile-job.ts';
 import type { EvaluationContext } from './expression.ts';
+import { andThen } from './maybe-async.ts';
 import { runJob } from './run-job.ts';
 import { selectJob, serverNameOf } from './select-job.ts';
 import type { LookupPort } from './step.ts';
@@ -69,7 +71,7 @@ export function createPipelineJob(
     const table = tables.get(own) ?? defaultTable;
     const evaluation: EvaluationContext = { now: ports.now(), uuid: ports.uuid };
     const context = { evaluation, limits: own.limits, lookup, rendering, rowIndex: table.indexed };
-    return runJob(own, event, context).then((run) => {
+    return andThen(runJob(own, event, context), (run) => {
       const plan =
         table.indexed || event.op === 't' ? withRowIndex(run.plan, event, stream, table) : run.plan;
       return event.op === 'r' ? withSnapshotSweep(plan, event, stream, table) : plan;

@@ -6,11 +6,14 @@
 import type { ChangeEvent } from '../change-event.ts';
 import { SluiceError } from '../../common/errors.ts';
 import type { EventPlan, Outcome, WriteOp } from '../write-plan.ts';
+import type { CompiledOutput, OutputInput } from './compile-output.ts';
 import type { CompiledJob } from './compile-job.ts';
 import type { JobRecord, WriteOpcode, WriteView } from './job-record.ts';
 import { eventRecord, writeView } from './job-record.ts';
 import type { JobObject } from './job-value.ts';
-import type { StepContext } from './step.ts';
+import type { Step, StepContext } from './step.ts';
+import type { MaybePromise } from './maybe-async.ts';
+import { andThen, reduceSteps } from './maybe-async.ts';
 
 export interface JobRun {
   /** The record after the transforms; undefined when it was filtered out. */
@@ -20,17 +23,15 @@ export interface JobRun {
 
 const FILTERED: JobRun = { record: undefined, plan: { ops: [], outcome: 'filtered' } };
 
-async function transform(
+function transform(
   job: CompiledJob,
   record: JobRecord,
   context: StepContext,
-): Promise<JobRecord | undefined> {
-  let data: JobObject | undefined = record.data;
-  for (const step of job.steps) {
-    data = await step(data, context);
-    if (data === undefined) return undefined;
-  }
-  return { data, unavailable: record.unavailable };
+): MaybePromise<JobRecord | undefined> {
+  return andThen(
+    reduceSteps<Step, JobObject>(job.steps, record.data, (step, data) => step(data, context)),
+    (data) => (data === undefined ? undefined : { data, unavailable: record.unavailable }),
+  );
 }
 
 function toView(job: CompiledJob, record: JobRecord, op: WriteOpcode): WriteView {
@@ -47,27 +48,43 @@ const OUTCOMES: Record<WriteOpcode, Outcome> = {
   d: 'deleted',
 };
 
-export async function runJob(
+/** Synchronous unless a step or an output had to wait (then a promise). */
+export function runJob(
   job: CompiledJob,
   event: ChangeEvent,
   context: StepContext,
-): Promise<JobRun> {
+): MaybePromise<JobRun> {
   if (event.op === 't' || event.op === 'm') return FILTERED;
   const op: WriteOpcode = event.op;
-  const transformed = await transform(job, eventRecord(event, job.rowFormat, 'now'), context);
-  if (transformed === undefined) return FILTERED;
-  const view = toView(job, transformed, op);
-  // The old placement only matters for an update of a row that outputs place by its content.
-  let old: WriteView | undefined;
-  if (
-    event.op === 'u' &&
-    event.before !== null &&
-    view.opcode !== 'd' &&
-    job.outputs.some((o) => o.movable)
-  ) {
-    const before = await transform(job, eventRecord(event, job.rowFormat, 'before'), context);
-    if (before !== undefined) old = toView(job, before, op);
-  }
+  return andThen(transform(job, eventRecord(event, job.rowFormat, 'now'), context), (now) => {
+    if (now === undefined) return FILTERED;
+    const view = toView(job, now, op);
+    // The old placement only matters for an update of a row that outputs place by its content.
+    const old: MaybePromise<WriteView | undefined> =
+      event.op === 'u' &&
+      event.before !== null &&
+      view.opcode !== 'd' &&
+      job.outputs.some((o) => o.movable)
+        ? andThen(transform(job, eventRecord(event, job.rowFormat, 'before'), context), (before) =>
+            before === undefined ? undefined : toView(job, before, op),
+          )
+        : undefined;
+    return andThen(old, (oldView) =>
+      andThen(planOutputs(job, event, view, oldView, context), (ops) => ({
+        record: now.data,
+        plan: { ops, outcome: OUTCOMES[view.opcode] },
+      })),
+    );
+  });
+}
+
+function planOutputs(
+  job: CompiledJob,
+  event: ChangeEvent,
+  view: WriteView,
+  old: WriteView | undefined,
+  context: StepContext,
+): MaybePromise<WriteOp[]> {
   // With the row index, a delete removes what the row placed from the index. A delete's
   // `before` may hold only the key, with Debezium's defaults ('' or 0) in the other columns
   // (PostgreSQL without REPLICA IDENTITY FULL), so the removals computed from it for outputs
@@ -75,18 +92,29 @@ export async function runJob(
   // one that cannot be computed is left to the index. Streams still log the delete.
   const byIndex = context.rowIndex === true && event.op === 'd' && view.opcode === 'd';
   const ops: WriteOp[] = [];
-  for (const output of job.outputs) {
+  return reduceSteps(job.outputs, ops, (output, planned) => {
     if (!byIndex || !output.movable || output.dataType === 'stream') {
-      ops.push(...(await output.plan({ event, view, old }, context)));
-      continue;
+      return andThen(output.plan({ event, view, old }, context), (more) => {
+        for (const op of more) planned.push(op);
+        return planned;
+      });
     }
-    let planned: WriteOp[] = [];
-    try {
-      planned = await output.plan({ event, view, old }, context);
-    } catch {
-      // The key or member cannot be computed from this `before`: the index knows it.
-    }
-    for (const op of planned) ops.push({ ...op, unlessIndexed: true });
+    return andThen(planUnlessIndexed(output, { event, view, old }, context), (more) => {
+      for (const op of more) planned.push({ ...op, unlessIndexed: true });
+      return planned;
+    });
+  }) as MaybePromise<WriteOp[]>;
+}
+
+/** The output's ops, or none when its key or member cannot be computed (the index knows it). */
+async function planUnlessIndexed(
+  output: CompiledOutput,
+  input: OutputInput,
+  context: StepContext,
+): Promise<WriteOp[]> {
+  try {
+    return await output.plan(input, context);
+  } catch {
+    return [];
   }
-  return { record: transformed.data, plan: { ops, outcome: OUTCOMES[view.opcode] } };
 }

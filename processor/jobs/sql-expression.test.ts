@@ -12,7 +12,7 @@ const context: EvaluationContext = {
   now: Date.parse('2025-06-04T14:32:52.250Z'),
   uuid: () => 'u',
 };
-const sql = (source: string, input: Record<string, JobValue> = {}) =>
+const sql = async (source: string, input: Record<string, JobValue> = {}) =>
   evaluate(compileSql(source, DEFAULT_LIMITS), input, context, DEFAULT_LIMITS);
 
 describe('SQL expressions', () => {

@@ -5,6 +5,7 @@
 import type { TypeRendering } from '../type-rendering.ts';
 import type { EvaluationContext, EvaluationLimits } from './expression.ts';
 import type { JobObject } from './job-value.ts';
+import type { MaybePromise } from './maybe-async.ts';
 
 /**
  * Reads from a target Redis for `redis.lookup`: `command` is the command and its arguments,
@@ -25,8 +26,11 @@ export interface StepContext {
   readonly rowIndex?: boolean;
 }
 
-/** A transform step: the new record, or undefined when the record is filtered out. */
-export type Step = (record: JobObject, context: StepContext) => Promise<JobObject | undefined>;
+/**
+ * A transform step: the new record, or undefined when the record is filtered out; a promise
+ * only when it had to wait (an expression off its fast path, a lookup).
+ */
+export type Step = (record: JobObject, context: StepContext) => MaybePromise<JobObject | undefined>;
 
 /** A port for jobs without lookups; a lookup through it is a configuration error. */
 export const noLookups: LookupPort = (connection) =>

@@ -12,6 +12,7 @@ import { evaluate } from './expression.ts';
 import { getField, parseFieldPath, removeField, setField } from './field-path.ts';
 import type { JobValue } from './job-value.ts';
 import { isJobObject } from './job-value.ts';
+import { andThen, reduceSteps } from './maybe-async.ts';
 import { compileLookup } from './redis-lookup.ts';
 import type { Step } from './step.ts';
 
@@ -41,20 +42,18 @@ export function compileTransform(
           item.cache ?? block.with.cache,
         ),
       }));
-      return async (record, context) => {
-        let next = record;
-        for (const { path, expression } of compiled) {
-          const value = await evaluate(expression, next, context.evaluation, context.limits);
-          next = setField(next, path, value ?? null);
-        }
-        return next;
-      };
+      return (record, context) =>
+        reduceSteps(compiled, record, ({ path, expression }, next) =>
+          andThen(evaluate(expression, next, context.evaluation, context.limits), (value) =>
+            setField(next, path, value ?? null),
+          ),
+        );
     }
     case 'remove_field': {
       const paths = (block.with.fields?.map((f) => f.field) ?? [block.with.field ?? '']).map(
         parseFieldPath,
       );
-      return (record) => Promise.resolve(paths.reduce(removeField, record));
+      return (record) => paths.reduce(removeField, record);
     }
     case 'rename_field': {
       const items = (
@@ -63,12 +62,10 @@ export function compileTransform(
         ]
       ).map((f) => ({ from: parseFieldPath(f.from_field), to: parseFieldPath(f.to_field) }));
       return (record) =>
-        Promise.resolve(
-          items.reduce((next, { from, to }) => {
-            const value = getField(next, from);
-            return value === undefined ? next : setField(removeField(next, from), to, value);
-          }, record),
-        );
+        items.reduce((next, { from, to }) => {
+          const value = getField(next, from);
+          return value === undefined ? next : setField(removeField(next, from), to, value);
+        }, record);
     }
     case 'filter': {
       const expression = compileAt(
@@ -78,10 +75,10 @@ export function compileTransform(
         [...w, 'expression'],
         block.with.cache,
       );
-      return async (record, context) =>
-        isTrue(await evaluate(expression, record, context.evaluation, context.limits))
-          ? record
-          : undefined;
+      return (record, context) =>
+        andThen(evaluate(expression, record, context.evaluation, context.limits), (value) =>
+          isTrue(value) ? record : undefined,
+        );
     }
     case 'map':
       return compileMap(
@@ -105,27 +102,29 @@ function compileMap(
 ): Step {
   if (typeof expression === 'string') {
     const compiled = compileAt(site, expression, language, at, cache);
-    return async (record, context) => {
-      const value = await evaluate(compiled, record, context.evaluation, context.limits);
-      if (!isJobObject(value)) {
-        throw new SluiceError(
-          'JOB_EXPRESSION_FAILED',
-          `the map expression must build an object, but it gave ${describe(value)}`,
-        );
-      }
-      return value;
-    };
+    return (record, context) =>
+      andThen(evaluate(compiled, record, context.evaluation, context.limits), (value) => {
+        if (!isJobObject(value)) {
+          throw new SluiceError(
+            'JOB_EXPRESSION_FAILED',
+            `the map expression must build an object, but it gave ${describe(value)}`,
+          );
+        }
+        return value;
+      });
   }
   const fields = Object.entries(expression).map(([field, source]) => ({
     field,
     compiled: compileAt(site, source, language, [...at, field], cache),
   }));
-  return async (record, context) => {
+  return (record, context) => {
     const out: Record<string, JobValue> = {};
-    for (const { field, compiled } of fields) {
-      out[field] = (await evaluate(compiled, record, context.evaluation, context.limits)) ?? null;
-    }
-    return out;
+    return reduceSteps(fields, out, ({ field, compiled }, built) =>
+      andThen(evaluate(compiled, record, context.evaluation, context.limits), (value) => {
+        built[field] = value ?? null;
+        return built;
+      }),
+    );
   };
 }
 

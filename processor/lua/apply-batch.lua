@@ -169,9 +169,11 @@ while k <= #ops do
     local code, key, at = ops[last][1], ops[last][2], ops[last][3]
     local needed = NEEDS[code]
     if code == 'J' and ARGV[at] ~= '$' then needed = JSON_TYPE end
-    local found = type_of(key, overlay)
-    if conflict == nil and needed and found ~= 'none' and found ~= needed then
-      conflict = { key, found, needed }
+    -- Only an op that needs a type asks for one: a hash replace or a delete (most ops) costs
+    -- no TYPE call.
+    if conflict == nil and needed then
+      local found = type_of(key, overlay)
+      if found ~= 'none' and found ~= needed then conflict = { key, found, needed } end
     end
     if MAKES[code] then overlay[key] = MAKES[code] end
     last = last + 1

@@ -40,7 +40,9 @@ const PURE_CORE_FILES = [
   'processor/jobs/{job-record,job-value,json-size,jsonata-check,jsonata-expression}.ts',
   'processor/jobs/{jsonata-fast,jsonata-guards,linear-regex,output-mapping,output-nest}.ts',
   'processor/jobs/{output-ops,pipeline-job,redis-commands,run-job,select-job,sql-tokens}.ts',
-  'processor/jobs/{step,xml-to-dict}.ts',
+  'processor/{compact-schema,packed-args,row-converter,settings-from-config,shard-backpressure}.ts',
+  'processor/stream-shard.ts',
+  'processor/jobs/{maybe-async,step,xml-to-dict}.ts',
   'pipeline/records/*.ts',
 ];
 

@@ -3,8 +3,8 @@
 // decoder's cost can be measured and profiled apart from I/O, jobs and Lua.
 //   node bench/decode-bench.ts [--entries 100000] [--rounds 5] [--rendering sluice|rdi]
 import { parseArgs } from 'node:util';
-import { decodeEnvelope } from '../processor/decode-envelope.ts';
-import type { TypeRendering } from '../processor/type-rendering.ts';
+import { decodeEnvelope } from '../processor/core/decode-envelope.ts';
+import type { TypeRendering } from '../processor/core/type-rendering.ts';
 import { entriesFile } from './bench-paths.ts';
 import { readEntries } from './entries-file.ts';
 

@@ -9,9 +9,9 @@ import { Command } from 'ioredis';
 import { CHECKPOINT_KEY, FENCE_KEY } from '../pipeline/redis-keys.ts';
 import type { BatchToApply } from '../processor/apply-batch.ts';
 import { encodeBatch, encodeOp } from '../processor/apply-batch.ts';
-import { planDefaultJob } from '../processor/default-job.ts';
-import { processEntries } from '../processor/process-entries.ts';
-import { toStreamEntry, type StreamEntry } from '../processor/stream-entry.ts';
+import { planDefaultJob } from '../processor/core/default-job.ts';
+import { processEntries } from '../processor/core/process-entries.ts';
+import { toStreamEntry, type StreamEntry } from '../processor/core/stream-entry.ts';
 import { entriesFile } from './bench-paths.ts';
 import { readEntries } from './entries-file.ts';
 

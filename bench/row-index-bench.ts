@@ -11,8 +11,8 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Redis } from 'ioredis';
 import { applyBatch } from '../processor/apply-batch.ts';
-import { rowIndexKey } from '../processor/row-index.ts';
-import type { WriteOp } from '../processor/write-plan.ts';
+import { rowIndexKey } from '../processor/core/row-index.ts';
+import type { WriteOp } from '../processor/core/write-plan.ts';
 
 const { values } = parseArgs({
   options: {

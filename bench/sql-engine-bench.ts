@@ -6,7 +6,7 @@
 //   SLUICE_BETTER_SQLITE3=/tmp/sqlbench/node_modules/better-sqlite3 node bench/sql-engine-bench.ts
 import { createRequire } from 'node:module';
 import { DatabaseSync } from 'node:sqlite';
-import { DEFAULT_LIMITS } from '../processor/jobs/expression.ts';
+import { DEFAULT_LIMITS } from '../processor/core/jobs/expression.ts';
 import { compileSql } from '../processor/jobs/sql-expression.ts';
 
 const N = 200_000;

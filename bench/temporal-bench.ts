@@ -1,11 +1,11 @@
 // Micro-benchmark of the temporal conversions on the processor's hot path: dates (epoch days)
-// and zone-less microsecond timestamps rendered as ISO text, processor/temporal.ts (calendar
+// and zone-less microsecond timestamps rendered as ISO text, processor/core/temporal.ts (calendar
 // from @js-joda/core) against the hand-written BigInt arithmetic it replaced
 // (bench/temporal-hand.ts). Checks first that both render every input alike.
 //   node bench/temporal-bench.ts [--values 20000] [--rounds 20] [--runs 7]
 import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
-import { dateFromEpochDays, localTimestamp } from '../processor/temporal.ts';
+import { dateFromEpochDays, localTimestamp } from '../processor/core/temporal.ts';
 import { handDateFromEpochDays, handLocalTimestamp } from './temporal-hand.ts';
 
 const { values } = parseArgs({

@@ -1,8 +1,8 @@
-// The baseline of bench/temporal-bench.ts: processor/temporal.ts's calendar arithmetic as it
+// The baseline of bench/temporal-bench.ts: processor/core/temporal.ts's calendar arithmetic as it
 // was before @js-joda/core (integer civil-from-days on BigInt, H. Hinnant's algorithm), kept
 // only to be measured against: the date; a timestamp's time of day is shared.
 
-import { localTimestampWith } from '../processor/temporal.ts';
+import { localTimestampWith } from '../processor/core/temporal.ts';
 
 function floorDiv(a: bigint, b: bigint): bigint {
   const q = a / b;

@@ -16,7 +16,7 @@ import { startStack, type Stack } from '../harness/stack.ts';
 import { useTestContext } from '../harness/test-context.ts';
 import { waitFor } from '../harness/wait-for.ts';
 import { PROCESSOR_GROUP } from '../pipeline/redis-keys.ts';
-import { shardOfStream } from '../processor/stream-shard.ts';
+import { shardOfStream } from '../processor/core/stream-shard.ts';
 import {
   readStatus,
   startOperator,

@@ -4,7 +4,7 @@
 //    down, rows it had already copied are deleted and one is updated; started again, it takes a
 //    brand-new snapshot, which never emits those deletes. The target must end with exactly the
 //    source's rows: the sweep at the table's last snapshot row removes the keys the new snapshot
-//    did not read (processor/snapshot-sweep.ts). 20,000 rows.
+//    did not read (processor/core/snapshot-sweep.ts). 20,000 rows.
 // 2. Kill -9 of Debezium while a seeded workload streams inserts, updates, deletes and
 //    primary-key changes (1 kill; SLUICE_FAULT_FULL=1: 5 kills, 5× the changes).
 // 3. Schema changes mid-stream: add a column (with a default), drop one, rename one, change a
@@ -17,7 +17,7 @@ import { startPipeline } from '../harness/pipeline.ts';
 import { startStack, type SourceKind } from '../harness/stack.ts';
 import { useTestContext } from '../harness/test-context.ts';
 import { waitFor } from '../harness/wait-for.ts';
-import { snapshotStateKey } from '../processor/snapshot-sweep.ts';
+import { snapshotStateKey } from '../processor/core/snapshot-sweep.ts';
 import { compareRows } from './support/compare-rows.ts';
 import { startSqlWorkload } from './support/sql-workload.ts';
 import { expectHash } from './support/target-reader.ts';

@@ -31,7 +31,7 @@ export const CHECKPOINT_KEY = 'sluice:checkpoints';
 
 /**
  * Hash in each target: what each source row of `stream` has placed there (the row index,
- * processor/row-index.ts); field = the row's key columns as JSON.
+ * processor/core/row-index.ts); field = the row's key columns as JSON.
  */
 export function rowIndexKey(stream: string): string {
   return `sluice:rows:${stream}`;

@@ -6,9 +6,9 @@ import type { ChainableCommander } from 'ioredis';
 import { queueBatchReport } from '../pipeline/records/processor-stats.ts';
 import { queueStreamBatchReport } from '../pipeline/records/stream-stats.ts';
 import { dlqKey, PROCESSOR_GROUP } from '../pipeline/redis-keys.ts';
-import type { ProcessedEntries } from './process-entries.ts';
+import type { ProcessedEntries } from './core/process-entries.ts';
 import { LuaScript } from './script-runner.ts';
-import type { StreamEntry } from './stream-entry.ts';
+import type { StreamEntry } from './core/stream-entry.ts';
 
 export const TRIM_SCRIPT = LuaScript.fromFile(
   new URL('./lua/trim-acknowledged.lua', import.meta.url),

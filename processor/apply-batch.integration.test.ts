@@ -7,7 +7,7 @@ import { startRedis } from '../harness/redis.ts';
 import { useTestContext } from '../harness/test-context.ts';
 import { CHECKPOINT_KEY, FENCE_KEY } from '../pipeline/redis-keys.ts';
 import { applyBatch } from './apply-batch.ts';
-import type { WriteOp } from './write-plan.ts';
+import type { WriteOp } from './core/write-plan.ts';
 
 const ctx = useTestContext();
 let redis: Redis;

@@ -5,14 +5,14 @@
 import type { Cluster, Redis } from 'ioredis';
 import { SluiceError } from '../common/errors.ts';
 import { CHECKPOINT_KEY, FENCE_KEY } from '../pipeline/redis-keys.ts';
-import type { ArgSink } from './packed-args.ts';
-import { packArgs } from './packed-args.ts';
-import type { ProcessedEntries } from './process-entries.ts';
+import type { ArgSink } from './core/packed-args.ts';
+import { packArgs } from './core/packed-args.ts';
+import type { ProcessedEntries } from './core/process-entries.ts';
 import { classifyRedisError } from './redis-error.ts';
 import { LuaScript } from './script-runner.ts';
-import type { StreamEntry } from './stream-entry.ts';
-import type { WriteOp } from './write-plan.ts';
-import { connectionOf } from './write-plan.ts';
+import type { StreamEntry } from './core/stream-entry.ts';
+import type { WriteOp } from './core/write-plan.ts';
+import { connectionOf } from './core/write-plan.ts';
 
 // The op writer (lua/write-op.lua, shared with the cluster script) and the row index's
 // functions (lua/row-index.lua) run inside the same script, in front of it; first of all the

@@ -5,8 +5,8 @@
 import type { Redis } from 'ioredis';
 import { encodeBackpressureFlag } from '../pipeline/records/backpressure-flag.ts';
 import { BACKPRESSURE_KEY } from '../pipeline/redis-keys.ts';
-import type { BackpressureState, BackpressureThresholds } from './backpressure.ts';
-import { CLEAR, evaluateBackpressure } from './backpressure.ts';
+import type { BackpressureState, BackpressureThresholds } from './core/backpressure.ts';
+import { CLEAR, evaluateBackpressure } from './core/backpressure.ts';
 import type { Clock, Logger } from './ports.ts';
 
 function infoField(info: string, name: string): number {

@@ -2,7 +2,7 @@
 // (on the types earlier records leave behind) and the ops grouped by key, in order.
 import { describe, expect, it } from 'vitest';
 import { hasJsonOps, keysOf, planClusterBatch } from './cluster-plan.ts';
-import type { WriteOp } from './write-plan.ts';
+import type { WriteOp } from './core/write-plan.ts';
 
 describe('planClusterBatch', () => {
   it('groups the ops of each key in batch order, in the encoding of apply-batch.lua', () => {

@@ -5,7 +5,7 @@
 
 import type { TargetReject } from './apply-batch.ts';
 import { encodeOp } from './apply-batch.ts';
-import type { WriteOp } from './write-plan.ts';
+import type { WriteOp } from './core/write-plan.ts';
 
 const JSON_TYPE = 'ReJSON-RL';
 

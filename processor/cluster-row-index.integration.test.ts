@@ -6,10 +6,10 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startRedisCluster } from '../harness/redis-cluster.ts';
 import { useTestContext } from '../harness/test-context.ts';
 import { CHECKPOINT_KEY } from '../pipeline/redis-keys.ts';
-import { rowIndexKey } from './row-index.ts';
+import { rowIndexKey } from './core/row-index.ts';
 import type { ConnectedTarget } from './target-connect.ts';
 import { connectTarget } from './target-connect.ts';
-import type { WriteOp } from './write-plan.ts';
+import type { WriteOp } from './core/write-plan.ts';
 
 const ctx = useTestContext();
 let onCluster: ConnectedTarget;

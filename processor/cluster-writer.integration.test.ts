@@ -13,7 +13,7 @@ import { CHECKPOINT_KEY, FENCE_KEY } from '../pipeline/redis-keys.ts';
 import type { BatchToApply } from './apply-batch.ts';
 import type { ConnectedTarget } from './target-connect.ts';
 import { connectTarget } from './target-connect.ts';
-import type { WriteOp } from './write-plan.ts';
+import type { WriteOp } from './core/write-plan.ts';
 
 const ctx = useTestContext();
 // The JSON tests run where SLUICE_REDISJSON_MODULE names a RedisJSON build (no Debian package

@@ -6,7 +6,7 @@
 //   4. the ops of each key are applied by one cluster-key-ops.lua call (atomic per key);
 //   5. the checkpoint is written last, only when every key succeeded.
 // A crash between 4 and 5 replays the batch: see docs/config.md, "Redis Cluster targets".
-// The row index (processor/row-index.ts) is not kept here: its ops are dropped, so moved keys
+// The row index (processor/core/row-index.ts) is not kept here: its ops are dropped, so moved keys
 // need the change's `before` row and truncates change nothing (docs/jobs.md, "Row index").
 
 import type { Cluster } from 'ioredis';
@@ -15,12 +15,12 @@ import { CHECKPOINT_KEY, FENCE_KEY } from '../pipeline/redis-keys.ts';
 import type { ApplyResult, BatchToApply, TargetReject } from './apply-batch.ts';
 import { jsonModuleMissing, readCheckpoints } from './apply-batch.ts';
 import { hasJsonOps, keysOf, planClusterBatch } from './cluster-plan.ts';
-import { isAfter } from './entry-id.ts';
+import { isAfter } from './core/entry-id.ts';
 import { classifyRedisError } from './redis-error.ts';
 import { LuaScript } from './script-runner.ts';
 import type { TargetWriter } from './target-writer.ts';
 import { runLookup } from './target-writer.ts';
-import type { WriteOp } from './write-plan.ts';
+import type { WriteOp } from './core/write-plan.ts';
 
 const fenceScript = LuaScript.fromFile(new URL('./lua/cluster-fence.lua', import.meta.url));
 const keyOpsScript = LuaScript.fromFiles(

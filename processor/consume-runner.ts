@@ -10,11 +10,11 @@ import { isSluiceError } from '../common/errors.ts';
 import type { BatchTimings } from './acknowledge-batch.ts';
 import type { TargetReject } from './apply-batch.ts';
 import { addTargetRejects } from './apply-batch.ts';
-import { ConsumeState, retryDelayMs } from './consume-state.ts';
+import { ConsumeState, retryDelayMs } from './core/consume-state.ts';
 import type { Clock, Logger } from './ports.ts';
-import type { AsyncJob, ProcessedEntries } from './process-entries.ts';
-import { processEntriesAsync } from './process-entries.ts';
-import type { StreamEntry } from './stream-entry.ts';
+import type { AsyncJob, ProcessedEntries } from './core/process-entries.ts';
+import { processEntriesAsync } from './core/process-entries.ts';
+import type { StreamEntry } from './core/stream-entry.ts';
 import type { ChangeSource } from './stream-source.ts';
 import type { TargetSet } from './target-set.ts';
 

@@ -14,13 +14,13 @@ import {
   PROCESSOR_GROUP,
   statsKey,
 } from '../pipeline/redis-keys.ts';
-import type { ChangeEvent } from './change-event.ts';
+import type { ChangeEvent } from './core/change-event.ts';
 import { Processor } from './consumer.ts';
 import { systemClock } from './ports.ts';
-import type { AsyncJob } from './process-entries.ts';
+import type { AsyncJob } from './core/process-entries.ts';
 import { standaloneWriter } from './target-writer.ts';
 import { fastSettings, quietLogger } from './testing/fast-settings.ts';
-import type { EventPlan } from './write-plan.ts';
+import type { EventPlan } from './core/write-plan.ts';
 
 const ctx = useTestContext();
 let rdi: Redis;

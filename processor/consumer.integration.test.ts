@@ -14,7 +14,7 @@ import {
 } from '../pipeline/redis-keys.ts';
 import { TRIM_SCRIPT } from './acknowledge-batch.ts';
 import { Processor } from './consumer.ts';
-import { planDefaultJob } from './default-job.ts';
+import { planDefaultJob } from './core/default-job.ts';
 import { systemClock } from './ports.ts';
 import { standaloneWriter } from './target-writer.ts';
 import { fastSettings, quietLogger } from './testing/fast-settings.ts';

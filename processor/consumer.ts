@@ -3,15 +3,15 @@
 // (consume-runner.ts) whose state between steps is plain data (consume-state.ts).
 
 import type { Redis } from 'ioredis';
-import type { BackpressureThresholds } from './backpressure.ts';
+import type { BackpressureThresholds } from './core/backpressure.ts';
 import { BackpressureMonitor } from './backpressure-monitor.ts';
 import type { ProcessorState, RunnerSettings, Timer } from './consume-runner.ts';
 import { ConsumeRunner, systemTimer } from './consume-runner.ts';
 import type { Clock, Logger } from './ports.ts';
-import type { AsyncJob } from './process-entries.ts';
-import { shardBackpressure } from './shard-backpressure.ts';
+import type { AsyncJob } from './core/process-entries.ts';
+import { shardBackpressure } from './core/shard-backpressure.ts';
 import { listChangeStreams } from './stream-discovery.ts';
-import { WHOLE, type StreamShard } from './stream-shard.ts';
+import { WHOLE, type StreamShard } from './core/stream-shard.ts';
 import { StreamSource } from './stream-source.ts';
 import { TargetSet } from './target-set.ts';
 import type { TargetWriter } from './target-writer.ts';

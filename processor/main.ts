@@ -19,14 +19,14 @@ import { loadJobFolder } from '../pipeline/load-jobs.ts';
 import { Processor } from './consumer.ts';
 import { compileJob } from './jobs/compile-job.ts';
 import { connectionsNeedingJson } from './jobs/json-module-check.ts';
-import { createPipelineJob } from './jobs/pipeline-job.ts';
-import { jobNamer } from './job-names.ts';
+import { createPipelineJob } from './core/jobs/pipeline-job.ts';
+import { jobNamer } from './core/job-names.ts';
 import { connectPipelineTargets } from './pipeline-targets.ts';
 import { jsonLogger, leveledLogger, systemClock } from './ports.ts';
 import { configNotices } from '../pipeline/config-notices.ts';
 import { checkRdiDatabase } from './rdi-database-check.ts';
-import { settingsFromConfig } from './settings-from-config.ts';
-import { formatShard, parseShard } from './stream-shard.ts';
+import { settingsFromConfig } from './core/settings-from-config.ts';
+import { formatShard, parseShard } from './core/stream-shard.ts';
 
 const logger = jsonLogger('processor');
 

@@ -5,7 +5,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRedis } from '../harness/redis.ts';
 import { useTestContext } from '../harness/test-context.ts';
-import { packArgs } from './packed-args.ts';
+import { packArgs } from './core/packed-args.ts';
 
 const ctx = useTestContext();
 let redis: Redis;

@@ -8,7 +8,7 @@ import { DEFAULT_TARGET, jobConnections } from '../pipeline/job-connections.ts';
 import type { PipelineConfig } from '../pipeline/load-config.ts';
 import type { JobDefinition } from '../pipeline/load-jobs.ts';
 import { checkJsonModule } from './jobs/json-module-check.ts';
-import type { LookupPort } from './jobs/step.ts';
+import type { LookupPort } from './core/jobs/step.ts';
 import type { ConnectedTarget } from './target-connect.ts';
 import { connectTarget } from './target-connect.ts';
 import type { TargetWriter } from './target-writer.ts';

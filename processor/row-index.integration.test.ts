@@ -8,10 +8,10 @@ import { startRedis } from '../harness/redis.ts';
 import { useTestContext } from '../harness/test-context.ts';
 import { CHECKPOINT_KEY } from '../pipeline/redis-keys.ts';
 import { applyBatch } from './apply-batch.ts';
-import { rowIndexKey } from './row-index.ts';
+import { rowIndexKey } from './core/row-index.ts';
 import { TargetSet } from './target-set.ts';
 import { standaloneWriter } from './target-writer.ts';
-import type { WriteOp } from './write-plan.ts';
+import type { WriteOp } from './core/write-plan.ts';
 
 const ctx = useTestContext();
 let redis: Redis;

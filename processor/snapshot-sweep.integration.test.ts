@@ -8,12 +8,12 @@ import { startRedis } from '../harness/redis.ts';
 import { useTestContext } from '../harness/test-context.ts';
 import { CHECKPOINT_KEY } from '../pipeline/redis-keys.ts';
 import { applyBatch } from './apply-batch.ts';
-import { createPipelineJob } from './jobs/pipeline-job.ts';
-import { processEntriesAsync } from './process-entries.ts';
-import { rowIndexKey } from './row-index.ts';
-import { snapshotSeenKey, snapshotStateKey } from './snapshot-sweep.ts';
-import type { StreamEntry } from './stream-entry.ts';
-import { toStreamEntry } from './stream-entry.ts';
+import { createPipelineJob } from './core/jobs/pipeline-job.ts';
+import { processEntriesAsync } from './core/process-entries.ts';
+import { rowIndexKey } from './core/row-index.ts';
+import { snapshotSeenKey, snapshotStateKey } from './core/snapshot-sweep.ts';
+import type { StreamEntry } from './core/stream-entry.ts';
+import { toStreamEntry } from './core/stream-entry.ts';
 import { TargetSet } from './target-set.ts';
 import { standaloneWriter } from './target-writer.ts';
 

@@ -5,7 +5,7 @@
 import type { Redis } from 'ioredis';
 import { PROCESSOR_GROUP, STREAM_PREFIX } from '../pipeline/redis-keys.ts';
 import { scanKeys } from '../common/redis-scan.ts';
-import { ownsStream, WHOLE, type StreamShard } from './stream-shard.ts';
+import { ownsStream, WHOLE, type StreamShard } from './core/stream-shard.ts';
 
 /** The change streams, or only those `shard` owns when several processors run (stream-shard.ts). */
 export async function listChangeStreams(rdi: Redis, shard: StreamShard = WHOLE): Promise<string[]> {

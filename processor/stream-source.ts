@@ -9,10 +9,10 @@ import { encodeResourceReport, queueAckTime } from '../pipeline/records/processo
 import type { ResourceReport } from '../pipeline/records/processor-stats.ts';
 import type { AcknowledgeInput } from './acknowledge-batch.ts';
 import { queueAcknowledgement } from './acknowledge-batch.ts';
-import { ReadBudget } from './read-budget.ts';
-import type { StreamEntry } from './stream-entry.ts';
-import type { StreamShard } from './stream-shard.ts';
-import { toStreamEntry } from './stream-entry.ts';
+import { ReadBudget } from './core/read-budget.ts';
+import type { StreamEntry } from './core/stream-entry.ts';
+import type { StreamShard } from './core/stream-shard.ts';
+import { toStreamEntry } from './core/stream-entry.ts';
 import { claimOrphanedEntries, ensureGroup, listChangeStreams } from './stream-discovery.ts';
 
 /** The entries one read brought from one stream, oldest first. */

@@ -7,10 +7,10 @@
 import { isSluiceError, SluiceError } from '../common/errors.ts';
 import type { TargetReject } from './apply-batch.ts';
 import { splitByConnection } from './apply-batch.ts';
-import { isAfter } from './entry-id.ts';
+import { isAfter } from './core/entry-id.ts';
 import type { TargetWriter } from './target-writer.ts';
-import type { WriteOp } from './write-plan.ts';
-import { connectionOf } from './write-plan.ts';
+import type { WriteOp } from './core/write-plan.ts';
+import { connectionOf } from './core/write-plan.ts';
 
 export interface StreamBatch {
   readonly stream: string;

@@ -4,10 +4,10 @@
 // hash fields).
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { UNAVAILABLE, type CellValue } from './change-event.ts';
-import { decodeEnvelope } from './decode-envelope.ts';
-import { renderHashValue } from './render-hash-value.ts';
-import { renderJsonValue } from './render-json-value.ts';
+import { UNAVAILABLE, type CellValue } from './core/change-event.ts';
+import { decodeEnvelope } from './core/decode-envelope.ts';
+import { renderHashValue } from './core/render-hash-value.ts';
+import { renderJsonValue } from './core/render-json-value.ts';
 
 interface Entry {
   readonly key: string;

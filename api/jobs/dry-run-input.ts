@@ -4,12 +4,12 @@
 // with Sluice's `__sluice_types`, docs/types.md). Errors name the field.
 
 import { isSluiceError, SluiceError } from '../../common/errors.ts';
-import type { ChangeEvent, Opcode, Row } from '../../processor/change-event.ts';
-import { TYPES_FIELD } from '../../processor/compact-schema.ts';
-import { decodeEnvelope } from '../../processor/decode-envelope.ts';
+import type { ChangeEvent, Opcode, Row } from '../../processor/core/change-event.ts';
+import { TYPES_FIELD } from '../../processor/core/compact-schema.ts';
+import { decodeEnvelope } from '../../processor/core/decode-envelope.ts';
 import type { CompiledJob } from '../../processor/jobs/compile-job.ts';
-import type { TypeRendering } from '../../processor/type-rendering.ts';
-import { MAX_VALUE_DEPTH, pathDeeperThan, tooDeepText } from '../../processor/value-depth.ts';
+import type { TypeRendering } from '../../processor/core/type-rendering.ts';
+import { MAX_VALUE_DEPTH, pathDeeperThan, tooDeepText } from '../../processor/core/value-depth.ts';
 
 const OPCODES: ReadonlySet<string> = new Set(['c', 'u', 'd', 'r']);
 

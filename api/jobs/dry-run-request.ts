@@ -2,9 +2,9 @@
 // inputs into change events, run the job, shape the answer. It runs inside an expression
 // worker (expression-worker.ts), so a runaway expression cannot stall the api's event loop.
 
-import type { DryRunResult } from '../../processor/jobs/dry-run.ts';
-import { dryRun } from '../../processor/jobs/dry-run.ts';
-import type { TypeRendering } from '../../processor/type-rendering.ts';
+import type { DryRunResult } from '../../processor/core/jobs/dry-run.ts';
+import { dryRun } from '../../processor/core/jobs/dry-run.ts';
+import type { TypeRendering } from '../../processor/core/type-rendering.ts';
 import { checkInputDepth, dryRunEvents } from './dry-run-input.ts';
 import { dryRunView } from './dry-run-view.ts';
 import { redactedEnvironment } from './redacted-env.ts';

@@ -1,7 +1,7 @@
 // The JSON view of a job dry-run: records and commands as the processor would produce them,
 // made safe for a response (exact big integers as strings, TOAST markers as placeholder text).
 
-import type { DryRunRecord, DryRunResult } from '../../processor/jobs/dry-run.ts';
+import type { DryRunRecord, DryRunResult } from '../../processor/core/jobs/dry-run.ts';
 import { jsonSafe } from './json-safe.ts';
 
 export interface RecordView {

@@ -1,7 +1,7 @@
 // Makes job records safe for a JSON response: exact big integers become decimal strings and
 // the "unchanged TOAST value" marker becomes Debezium's placeholder text. Pure.
 
-import { UNAVAILABLE, UNAVAILABLE_PLACEHOLDER } from '../../processor/change-event.ts';
+import { UNAVAILABLE, UNAVAILABLE_PLACEHOLDER } from '../../processor/core/change-event.ts';
 
 export function jsonSafe(value: unknown): unknown {
   if (typeof value === 'bigint') return value.toString();

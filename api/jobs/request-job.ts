@@ -6,7 +6,7 @@ import { stringify } from 'yaml';
 import type { Environment } from '../../pipeline/env-references.ts';
 import { YAML_LIMITS } from '../../pipeline/yaml-document.ts';
 import type { CompiledJob } from '../../processor/jobs/compile-job.ts';
-import { pathDeeperThan } from '../../processor/value-depth.ts';
+import { pathDeeperThan } from '../../processor/core/value-depth.ts';
 import { ProblemsError, problemOf } from '../http/problems-error.ts';
 import type { Problem } from '../schemas/error-body.ts';
 import { compileJobText } from './pipeline-jobs.ts';

@@ -4,7 +4,7 @@
 // runaway expression cannot stall the api while it renders up to 1,000 entries.
 
 import type { OutputDefaults } from '../../processor/jobs/compile-output.ts';
-import type { TypeRendering } from '../../processor/type-rendering.ts';
+import type { TypeRendering } from '../../processor/core/type-rendering.ts';
 import type { CapturedEntry } from '../trace/capture-entries.ts';
 import { traceEntries, type TracedEntry } from '../trace/trace-entries.ts';
 import { compilePipelineJobs } from './pipeline-jobs.ts';

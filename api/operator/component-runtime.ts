@@ -4,7 +4,7 @@
 // a runtime only starts a component, follows it and ends it, through a ChildHandle.
 
 import type { RdiDatabase } from '../../debezium-config/render-properties.ts';
-import type { StreamShard } from '../../processor/stream-shard.ts';
+import type { StreamShard } from '../../processor/core/stream-shard.ts';
 import type { PreparedPipeline } from './pipeline-workspace.ts';
 import type { ChildHandle } from './supervised-child.ts';
 

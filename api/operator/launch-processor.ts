@@ -8,7 +8,7 @@ import { spawnLoggedProcess } from '../../debezium-config/launch-child-process.t
 import type { PreparedPipeline } from './pipeline-workspace.ts';
 import type { ChildHandle } from './supervised-child.ts';
 import { PROCESSOR_NODE_FLAGS } from '../../processor/node-flags.ts';
-import { formatShard, type StreamShard } from '../../processor/stream-shard.ts';
+import { formatShard, type StreamShard } from '../../processor/core/stream-shard.ts';
 
 const PROCESSOR_MAIN = fileURLToPath(new URL('../../processor/main.ts', import.meta.url));
 

@@ -1,11 +1,11 @@
 // The pipeline's processor as `processors.instances` processes side by side, each with its own
-// consumer name and its own share of the change streams (processor/stream-shard.ts), followed
+// consumer name and its own share of the change streams (processor/core/stream-shard.ts), followed
 // as one supervised child: ready when all are, ended when any ends. The others are then stopped
 // politely (each finishes its batch), and the operator restarts the whole group after its
 // backoff; every instance, under the same name, first re-reads its own pending entries.
 
 import type { ChildExit } from '../../debezium-config/launch-child-process.ts';
-import { WHOLE, type StreamShard } from '../../processor/stream-shard.ts';
+import { WHOLE, type StreamShard } from '../../processor/core/stream-shard.ts';
 import type { ChildHandle } from './supervised-child.ts';
 
 export interface ProcessorInstance {

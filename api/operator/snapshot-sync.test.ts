@@ -3,7 +3,7 @@
 // record keeps its numbers and times.
 import { describe, expect, it } from 'vitest';
 import type { PipelinePhase } from './pipeline-phase.ts';
-import { compareIds } from '../../processor/entry-id.ts';
+import { compareIds } from '../../processor/core/entry-id.ts';
 import {
   awaitsSync,
   syncSnapshot,

@@ -4,7 +4,7 @@
 // rows and times) that the status shows after the snapshot is long over. Pure.
 
 import type { PipelinePhase } from './pipeline-phase.ts';
-import { compareIds } from '../../processor/entry-id.ts';
+import { compareIds } from '../../processor/core/entry-id.ts';
 
 /** The `snapshot` field of the status (JSON in the status hash). */
 export interface SnapshotRecord {

@@ -3,8 +3,8 @@
 // acknowledged). Streams that appear meanwhile are read from their beginning.
 
 import type { Redis } from 'ioredis';
-import { toStreamEntry, type StreamEntry } from '../../processor/stream-entry.ts';
-import { compareIds } from '../../processor/entry-id.ts';
+import { toStreamEntry, type StreamEntry } from '../../processor/core/stream-entry.ts';
+import { compareIds } from '../../processor/core/entry-id.ts';
 
 export interface CapturedEntry extends StreamEntry {
   readonly stream: string;

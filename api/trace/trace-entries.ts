@@ -3,14 +3,14 @@
 // Redis commands the processor would send. Writes nothing.
 
 import { isSluiceError } from '../../common/errors.ts';
-import type { ChangeEvent } from '../../processor/change-event.ts';
-import { decodeEnvelope } from '../../processor/decode-envelope.ts';
-import { defaultJobFor } from '../../processor/default-job.ts';
+import type { ChangeEvent } from '../../processor/core/change-event.ts';
+import { decodeEnvelope } from '../../processor/core/decode-envelope.ts';
+import { defaultJobFor } from '../../processor/core/default-job.ts';
 import type { CompiledJob } from '../../processor/jobs/compile-job.ts';
-import { dryRun } from '../../processor/jobs/dry-run.ts';
-import { redisCommands } from '../../processor/jobs/redis-commands.ts';
-import { selectJob, serverNameOf } from '../../processor/jobs/select-job.ts';
-import type { TypeRendering } from '../../processor/type-rendering.ts';
+import { dryRun } from '../../processor/core/jobs/dry-run.ts';
+import { redisCommands } from '../../processor/core/jobs/redis-commands.ts';
+import { selectJob, serverNameOf } from '../../processor/core/jobs/select-job.ts';
+import type { TypeRendering } from '../../processor/core/type-rendering.ts';
 import { jsonSafe } from '../jobs/json-safe.ts';
 import { recordView, type RecordView } from '../jobs/dry-run-view.ts';
 import type { CapturedEntry } from './capture-entries.ts';

@@ -6,9 +6,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
-import type { ChangeEvent } from '../../processor/change-event.ts';
-import { decodeEnvelope } from '../../processor/decode-envelope.ts';
-import { renderJsonValue } from '../../processor/render-json-value.ts';
+import type { ChangeEvent } from '../../processor/core/change-event.ts';
+import { decodeEnvelope } from '../../processor/core/decode-envelope.ts';
+import { renderJsonValue } from '../../processor/core/render-json-value.ts';
 import { TYPE_MODE_VARIANTS } from './variants.ts';
 
 type Entry = Readonly<Record<string, string>> & { readonly key: string; readonly value: string };

@@ -17,7 +17,7 @@ import { SluiceError } from '../../common/errors.ts';
 import type { Environment } from '../../pipeline/env-references.ts';
 import { loadProcessorsSection, pipelineConfigOf } from '../../pipeline/load-processors.ts';
 import { runJobTests } from '../../processor/jobs/job-tests.ts';
-import { TYPE_RENDERINGS, type TypeRendering } from '../../processor/type-rendering.ts';
+import { TYPE_RENDERINGS, type TypeRendering } from '../../processor/core/type-rendering.ts';
 import { renderTable } from '../output.ts';
 import { pipelinePath, type Runtime } from '../runtime.ts';
 import { jobSummary, type JobSummary } from '../job-summary.ts';

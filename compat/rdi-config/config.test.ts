@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { renderDebeziumProperties } from '../../debezium-config/render-properties.ts';
 import { configNotices, configNoticesOfText } from '../../pipeline/config-notices.ts';
 import { parsePipelineConfig } from '../../pipeline/load-config.ts';
-import { settingsFromConfig } from '../../processor/settings-from-config.ts';
+import { settingsFromConfig } from '../../processor/core/settings-from-config.ts';
 
 const file = join(import.meta.dirname, 'config.yaml');
 const text = readFileSync(file, 'utf8');

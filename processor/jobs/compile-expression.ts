@@ -5,16 +5,16 @@
 import { SluiceError } from '../../common/errors.ts';
 import type { JobDefinition } from '../../pipeline/load-jobs.ts';
 import type { YamlPath } from '../../pipeline/yaml-document.ts';
-import type { CompiledExpression, EvaluationLimits } from './expression.ts';
-import { ExpressionSyntaxError } from './expression.ts';
+import type { CompiledExpression, EvaluationLimits } from '../core/jobs/expression.ts';
+import { ExpressionSyntaxError } from '../core/jobs/expression.ts';
 import { compileJmespath } from './jmespath-expression.ts';
 import jsonata from 'jsonata';
-import { compileJsonata } from './jsonata-expression.ts';
-import { checkJsonataCalls } from './jsonata-check.ts';
+import { compileJsonata } from '../core/jobs/jsonata-expression.ts';
+import { checkJsonataCalls } from '../core/jobs/jsonata-check.ts';
 import { compileSql } from './sql-expression.ts';
-import { readSqlExpression } from './sql-tokens.ts';
-import type { CacheSettings } from './expression-cache.ts';
-import { withCache } from './expression-cache.ts';
+import { readSqlExpression } from '../core/jobs/sql-tokens.ts';
+import type { CacheSettings } from '../core/jobs/expression-cache.ts';
+import { withCache } from '../core/jobs/expression-cache.ts';
 import { jmespathFields } from './jmespath-expression.ts';
 
 export interface ExpressionSite {

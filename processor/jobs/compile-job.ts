@@ -7,10 +7,10 @@ import type { JobDefinition, JobFile } from '../../pipeline/load-jobs.ts';
 import type { ExpressionSite } from './compile-expression.ts';
 import type { CompiledOutput, OutputDefaults } from './compile-output.ts';
 import { compileOutput } from './compile-output.ts';
-import type { EvaluationLimits } from './expression.ts';
-import { DEFAULT_LIMITS } from './expression.ts';
-import type { RowFormat } from './job-record.ts';
-import type { Step } from './step.ts';
+import type { EvaluationLimits } from '../core/jobs/expression.ts';
+import { DEFAULT_LIMITS } from '../core/jobs/expression.ts';
+import type { RowFormat } from '../core/jobs/job-record.ts';
+import type { Step } from '../core/jobs/step.ts';
 import { compileTransform } from './transform-steps.ts';
 
 export interface CompiledJob {

@@ -2,14 +2,14 @@
 // help: regular expressions on RE2 (linear time), argument caps on JSONata's string functions,
 // results counted without being copied, and records or results nested too deep.
 import { describe, expect, it } from 'vitest';
-import { processEntriesAsync } from '../process-entries.ts';
-import { MAX_VALUE_DEPTH } from '../value-depth.ts';
-import type { EvaluationContext } from './expression.ts';
-import { DEFAULT_LIMITS, evaluate } from './expression.ts';
+import { processEntriesAsync } from '../core/process-entries.ts';
+import { MAX_VALUE_DEPTH } from '../core/value-depth.ts';
+import type { EvaluationContext } from '../core/jobs/expression.ts';
+import { DEFAULT_LIMITS, evaluate } from '../core/jobs/expression.ts';
 import { compileJmespath } from './jmespath-expression.ts';
-import { compileJsonata } from './jsonata-expression.ts';
-import { jsonLength } from './json-size.ts';
-import { createPipelineJob } from './pipeline-job.ts';
+import { compileJsonata } from '../core/jobs/jsonata-expression.ts';
+import { jsonLength } from '../core/jobs/json-size.ts';
+import { createPipelineJob } from '../core/jobs/pipeline-job.ts';
 import { event, jobFromYaml, run } from './test-support.ts';
 
 const context: EvaluationContext = { now: 0, uuid: () => 'u' };

@@ -1,10 +1,10 @@
 // Expressions: compile errors with locations, JSONata and JMESPath evaluation, RDI's JMESPath
 // functions, the injected clock and ids, and limits that turn runaways into rejected records.
 import { describe, expect, it } from 'vitest';
-import type { EvaluationContext } from './expression.ts';
-import { DEFAULT_LIMITS, evaluate } from './expression.ts';
+import type { EvaluationContext } from '../core/jobs/expression.ts';
+import { DEFAULT_LIMITS, evaluate } from '../core/jobs/expression.ts';
 import { compileJmespath } from './jmespath-expression.ts';
-import { compileJsonata } from './jsonata-expression.ts';
+import { compileJsonata } from '../core/jobs/jsonata-expression.ts';
 import { event, jobFromYaml, run } from './test-support.ts';
 
 const context: EvaluationContext = { now: Date.UTC(2024, 0, 11), uuid: () => 'the-uuid' };

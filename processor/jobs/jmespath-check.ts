@@ -2,8 +2,8 @@
 // and gets a number of arguments it accepts (refused at deploy, not per record), and which
 // fields it reads at the top level (for `cache:` keys).
 
-import { ExpressionSyntaxError } from './expression.ts';
-import { RDI_FUNCTION_ARITY } from './jmespath-functions.ts';
+import { ExpressionSyntaxError } from '../core/jobs/expression.ts';
+import { RDI_FUNCTION_ARITY } from '../core/jobs/jmespath-functions.ts';
 import { builtinArity, type Arity, type JmespathNode } from './jmespath-runtime.ts';
 
 interface AnyNode extends JmespathNode {

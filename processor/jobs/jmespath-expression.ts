@@ -2,10 +2,14 @@
 // by jmespath.js with RDI's extra functions and a step/depth budget.
 
 import { SluiceError } from '../../common/errors.ts';
-import type { CompiledExpression, EvaluationContext, EvaluationLimits } from './expression.ts';
-import { abbreviate, ExpressionSyntaxError } from './expression.ts';
+import type {
+  CompiledExpression,
+  EvaluationContext,
+  EvaluationLimits,
+} from '../core/jobs/expression.ts';
+import { abbreviate, ExpressionSyntaxError } from '../core/jobs/expression.ts';
 import { checkJmespathCalls, fieldNames } from './jmespath-check.ts';
-import { rdiFunctions } from './jmespath-functions.ts';
+import { rdiFunctions } from '../core/jobs/jmespath-functions.ts';
 import { createEvaluator, parseJmespath, type JmespathNode } from './jmespath-runtime.ts';
 
 export function compileJmespath(source: string, limits: EvaluationLimits): CompiledExpression {

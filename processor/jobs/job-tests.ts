@@ -9,13 +9,13 @@ import type { Environment } from '../../pipeline/env-references.ts';
 import type { TestCase } from '../../pipeline/job-schema.ts';
 import { loadJobFolder } from '../../pipeline/load-jobs.ts';
 import { loadProcessorsSection, pipelineConfigOf } from '../../pipeline/load-processors.ts';
-import type { ChangeEvent, Row } from '../change-event.ts';
-import type { TypeRendering } from '../type-rendering.ts';
+import type { ChangeEvent, Row } from '../core/change-event.ts';
+import type { TypeRendering } from '../core/type-rendering.ts';
 import type { CompiledJob, CompileOptions } from './compile-job.ts';
 import { compileJob, DEFAULT_OUTPUT } from './compile-job.ts';
 import type { OutputDefaults } from './compile-output.ts';
-import { dryRun } from './dry-run.ts';
-import type { LookupPort } from './step.ts';
+import { dryRun } from '../core/jobs/dry-run.ts';
+import type { LookupPort } from '../core/jobs/step.ts';
 
 export interface JobTestResult {
   readonly job: string;

@@ -3,7 +3,7 @@
 // checked here: replace vs merge, unsent (TOASTed) columns, nulls, moved keys, expire, named
 // connections, and nest (same parent, new child id, another parent, deep paths, mappings).
 import { describe, expect, it } from 'vitest';
-import { UNAVAILABLE, type Row } from '../change-event.ts';
+import { UNAVAILABLE, type Row } from '../core/change-event.ts';
 import { event, run } from './test-support.ts';
 
 const json = (options: string) =>

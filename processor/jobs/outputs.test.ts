@@ -1,7 +1,7 @@
 // redis.write outputs: every data type, key expressions, args, mapping, on_update, expire,
 // several outputs, named connections, deletes, moved keys and nest.
 import { describe, expect, it } from 'vitest';
-import { UNAVAILABLE } from '../change-event.ts';
+import { UNAVAILABLE } from '../core/change-event.ts';
 import { event, jobFromYaml, run } from './test-support.ts';
 
 const job = (output: string) =>
@@ -32,7 +32,7 @@ describe('hash', () => {
   it('writes only mapped fields, under their aliases, keeping unsent (TOASTed) ones', async () => {
     const yaml = job('      mapping:\n        - id\n        - name: full_name\n        - bio\n');
     const j = jobFromYaml(yaml);
-    const { runJob } = await import('./run-job.ts');
+    const { runJob } = await import('../core/jobs/run-job.ts');
     const result = await runJob(
       j,
       event({ after: { id: 7, name: 'Ada', bio: UNAVAILABLE, city: 'x' } }),
@@ -113,7 +113,7 @@ describe('json', () => {
       defaults: { dataType: 'json', jsonUpdate: 'merge' },
     });
     expect(j.outputs[0]?.dataType).toBe('json');
-    const { dryRun } = await import('./dry-run.ts');
+    const { dryRun } = await import('../core/jobs/dry-run.ts');
     expect((await dryRun(j, [event()])).commands[0]?.[0]).toBe('JSON.MERGE');
   });
 });

@@ -7,11 +7,11 @@ import type { DeepReadonly } from '../../pipeline/deep-freeze.ts';
 import type { YamlPath } from '../../pipeline/yaml-document.ts';
 import type { ExpressionSite } from './compile-expression.ts';
 import { compileAt } from './compile-expression.ts';
-import { ResultCache } from './expression-cache.ts';
-import { evaluate } from './expression.ts';
-import { parseFieldPath, setField } from './field-path.ts';
-import { fromExpression, renderText } from './job-value.ts';
-import type { Step } from './step.ts';
+import { ResultCache } from '../core/jobs/expression-cache.ts';
+import { evaluate } from '../core/jobs/expression.ts';
+import { parseFieldPath, setField } from '../core/jobs/field-path.ts';
+import { fromExpression, renderText } from '../core/jobs/job-value.ts';
+import type { Step } from '../core/jobs/step.ts';
 
 type LookupOptions = Extract<DeepReadonly<TransformBlock>, { uses: 'redis.lookup' }>['with'];
 

@@ -2,9 +2,9 @@
 // the injected clock, what is refused at deploy (with the file, line and column of the job),
 // what is refused per record, and RDI's cache: block over any language.
 import { describe, expect, it } from 'vitest';
-import type { EvaluationContext } from './expression.ts';
-import { DEFAULT_LIMITS, evaluate } from './expression.ts';
-import type { JobValue } from './job-value.ts';
+import type { EvaluationContext } from '../core/jobs/expression.ts';
+import { DEFAULT_LIMITS, evaluate } from '../core/jobs/expression.ts';
+import type { JobValue } from '../core/jobs/job-value.ts';
 import { compileSql } from './sql-expression.ts';
 import { event, jobFromYaml, run } from './test-support.ts';
 

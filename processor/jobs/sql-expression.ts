@@ -6,11 +6,15 @@
 
 import { constants, DatabaseSync, type StatementSync } from 'node:sqlite';
 import { SluiceError } from '../../common/errors.ts';
-import type { CompiledExpression, EvaluationContext, EvaluationLimits } from './expression.ts';
-import { abbreviate, ExpressionSyntaxError } from './expression.ts';
-import type { JobValue } from './job-value.ts';
-import { isJobObject } from './job-value.ts';
-import { readSqlExpression, type ClockParameter } from './sql-tokens.ts';
+import type {
+  CompiledExpression,
+  EvaluationContext,
+  EvaluationLimits,
+} from '../core/jobs/expression.ts';
+import { abbreviate, ExpressionSyntaxError } from '../core/jobs/expression.ts';
+import type { JobValue } from '../core/jobs/job-value.ts';
+import { isJobObject } from '../core/jobs/job-value.ts';
+import { readSqlExpression, type ClockParameter } from '../core/jobs/sql-tokens.ts';
 
 /** Functions an expression may not call: they build values of any size from a number. */
 const DENIED_FUNCTIONS = new Set(['zeroblob', 'randomblob', 'load_extension']);

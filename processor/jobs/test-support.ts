@@ -1,10 +1,10 @@
 // Helpers for the job engine's unit tests: a job from YAML text, an event, one dry-run.
 import { parseJobFile } from '../../pipeline/load-jobs.ts';
-import type { ChangeEvent } from '../change-event.ts';
+import type { ChangeEvent } from '../core/change-event.ts';
 import type { CompiledJob, CompileOptions } from './compile-job.ts';
 import { compileJob } from './compile-job.ts';
-import type { DryRunOptions, DryRunResult } from './dry-run.ts';
-import { dryRun } from './dry-run.ts';
+import type { DryRunOptions, DryRunResult } from '../core/jobs/dry-run.ts';
+import { dryRun } from '../core/jobs/dry-run.ts';
 
 export function jobFromYaml(text: string, options: CompileOptions = {}): CompiledJob {
   return compileJob(parseJobFile(text, 'jobs/test.yaml', {}), options);

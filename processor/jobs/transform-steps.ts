@@ -7,14 +7,14 @@ import type { DeepReadonly } from '../../pipeline/deep-freeze.ts';
 import type { YamlPath } from '../../pipeline/yaml-document.ts';
 import type { ExpressionSite } from './compile-expression.ts';
 import { compileAt } from './compile-expression.ts';
-import type { CacheSettings } from './expression-cache.ts';
-import { evaluate } from './expression.ts';
-import { getField, parseFieldPath, removeField, setField } from './field-path.ts';
-import type { JobValue } from './job-value.ts';
-import { isJobObject } from './job-value.ts';
-import { andThen, reduceSteps } from './maybe-async.ts';
+import type { CacheSettings } from '../core/jobs/expression-cache.ts';
+import { evaluate } from '../core/jobs/expression.ts';
+import { getField, parseFieldPath, removeField, setField } from '../core/jobs/field-path.ts';
+import type { JobValue } from '../core/jobs/job-value.ts';
+import { isJobObject } from '../core/jobs/job-value.ts';
+import { andThen, reduceSteps } from '../core/jobs/maybe-async.ts';
 import { compileLookup } from './redis-lookup.ts';
-import type { Step } from './step.ts';
+import type { Step } from '../core/jobs/step.ts';
 
 export function compileTransform(
   site: ExpressionSite,

@@ -4,12 +4,12 @@
 // renderings (docs/types.md).
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { processEntriesAsync } from '../process-entries.ts';
-import type { StreamEntry } from '../stream-entry.ts';
-import type { TypeRendering } from '../type-rendering.ts';
-import type { WriteOp } from '../write-plan.ts';
-import { createPipelineJob } from './pipeline-job.ts';
-import { redisCommands } from './redis-commands.ts';
+import { processEntriesAsync } from '../core/process-entries.ts';
+import type { StreamEntry } from '../core/stream-entry.ts';
+import type { TypeRendering } from '../core/type-rendering.ts';
+import type { WriteOp } from '../core/write-plan.ts';
+import { createPipelineJob } from '../core/jobs/pipeline-job.ts';
+import { redisCommands } from '../core/jobs/redis-commands.ts';
 import { event, jobFromYaml, run } from './test-support.ts';
 
 const STREAM = 'data:hybrid.public.all_types';

@@ -35,7 +35,7 @@
                                                                       the index (or has no 'X')
            (key = index into KEYS). Ops before the first 'R' form one record with id ''.
 
-  Row index (processor/row-index.ts). 'X' names a row index hash (`sluice:rows:<stream>`) and
+  Row index (processor/core/row-index.ts). 'X' names a row index hash (`sluice:rows:<stream>`) and
   a source row; the ops after it, up to the next 'R' or 'X', are everything the row places in
   this target now. Its placements are derived from those ops: a key it owns (H, M, S, J or G at
   '$'), a set or sorted set member (A, Z), a nested JSON entry (J below '$'). Before the ops
@@ -51,7 +51,7 @@
   the index, not from KEYS: a standalone target only (the cluster writer keeps no index). The
   functions live in row-index.lua, which apply-batch.ts loads in front of this file.
 
-  Snapshot sweep (processor/snapshot-sweep.ts). 'V' names a snapshot's seen set (key), its
+  Snapshot sweep (processor/core/snapshot-sweep.ts). 'V' names a snapshot's seen set (key), its
   state hash (the name `state`), the Debezium run and whether the row is the first of its table
   ('1' / '0'), and adds the row's members (row identities or owned keys) to the set; a first
   row, or one of another run, starts the set over. 'W', at a table's last snapshot row, removes

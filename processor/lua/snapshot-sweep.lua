@@ -3,7 +3,7 @@
   Not a script of its own: apply-batch.ts loads this file after row-index.lua (whose
   remove_placement it uses) and in front of apply-batch.lua, as one script.
 
-  Per stream and target, a snapshot keeps two keys (processor/snapshot-sweep.ts names them):
+  Per stream and target, a snapshot keeps two keys (processor/core/snapshot-sweep.ts names them):
     state hash  `sluice:snapshot:<stream>`       run (Debezium run id of the snapshot), cursor
                                                  (sweep position), swept ('1' once done)
     seen set    `sluice:snapshot-rows:<stream>`  what this snapshot has read: row identities

@@ -6,9 +6,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_LIMITS, evaluate } from '../../../processor/jobs/expression.ts';
+import { DEFAULT_LIMITS, evaluate } from '../../../processor/core/jobs/expression.ts';
 import { compileJmespath } from '../../../processor/jobs/jmespath-expression.ts';
-import type { JobValue } from '../../../processor/jobs/job-value.ts';
+import type { JobValue } from '../../../processor/core/jobs/job-value.ts';
 
 interface Example {
   function: string;

@@ -8,7 +8,7 @@ import org.apache.kafka.connect.data.Schema;
 /**
  * Writes a Kafka Connect schema as Sluice's compact type descriptor (docs/types.md, "Compact
  * type descriptor"): what the processor needs to render every value exactly and cannot read
- * from the schema-less JSON itself. The processor's processor/compact-schema.ts reads it back;
+ * from the schema-less JSON itself. The processor's processor/core/compact-schema.ts reads it back;
  * the two must agree on the grammar and on the abbreviations below.
  *
  * <pre>

@@ -7,7 +7,7 @@ import type { ChangeEvent, Opcode, Row } from './change-event.ts';
 import { compactSchemas, TYPES_FIELD, type CompactSchemas } from './compact-schema.ts';
 import type { ConnectSchema } from './convert-value.ts';
 import { plain } from './convert-value.ts';
-import { holdsUnsafeInteger, parseJsonCheckingParts, parseJsonLossless } from './lossless-json.ts';
+import { holdsUnsafeInteger, parseJsonCheckingParts } from './lossless-json.ts';
 import { rowConverter } from './row-converter.ts';
 import type { TypeRendering } from './type-rendering.ts';
 
@@ -101,7 +101,10 @@ function parseDocument(
   const split = splitCachedSchema(text, what === 'key' ? lastKeySchema : lastValueSchema);
   if (split !== undefined) {
     try {
-      return { schema: split.schema, payload: parseJsonLossless(split.payloadText) };
+      return {
+        schema: split.schema,
+        payload: parseJsonCheckingParts(split.payloadText, rowsLostDigits),
+      };
     } catch {
       // The split was wrong after all: fall back to the whole text.
     }

@@ -1,16 +1,9 @@
 // JSON.parse that keeps every digit of integers beyond 2^53 (Debezium writes int64 and
-// unsigned bigint as bare JSON numbers). A native regex finds texts that may hold such a
-// literal; only those take the slower reviver path, which reads each number's source text.
+// unsigned bigint as bare JSON numbers). A text is parsed once with plain JSON.parse; only when
+// the result holds an integral number beyond the safe range (in the parts that matter) is it
+// parsed again with a reviver that reads each such number's source text.
 
 import { MAX_VALUE_DEPTH } from './value-depth.ts';
-
-/**
- * A number literal that may be outside the safe range: 17+ digits, or 16 digits starting
- * with 9 (2^53 = 9007199254740992). Debezium's own `ts_ns` (19 digits, in every envelope and
- * its `source`) is skipped: it is never written to Redis, and matching it would send every
- * entry down the slow path. A match inside a string only costs the slow path, never exactness.
- */
-const MAYBE_UNSAFE = /(?:(?<!"ts_ns"):|[[,])-?(?:\d{17,}|9\d{15})(?![\d.eE])/;
 
 interface ReviverContext {
   readonly source?: string;
@@ -23,29 +16,34 @@ function keepBigIntegers(_key: string, value: unknown, context?: ReviverContext)
   return value;
 }
 
-/** Parses JSON; integers outside the safe range become `bigint`, everything else is as JSON.parse. */
+/**
+ * Parses JSON; integers outside the safe range become `bigint`, everything else is as
+ * JSON.parse. Debezium's own `ts_ns` (19 digits, in every envelope and its `source`) is not
+ * looked at: it is never written to Redis, and it would send every entry down the exact parse.
+ */
 export function parseJsonLossless(text: string): unknown {
-  if (!MAYBE_UNSAFE.test(text)) return JSON.parse(text);
-  return JSON.parse(text, keepBigIntegers);
+  return parseJsonCheckingParts(text, (document) => holdsUnsafeInteger(document, 0, 'ts_ns'));
 }
 
 /**
  * True when `value` (a plain JSON.parse result) holds an integral number outside the safe
- * range anywhere. Exact as a test for lost digits: an integer literal below 2^53 in magnitude
+ * range anywhere (but under keys named `skippedKey`). Exact as a test for lost digits: an integer literal below 2^53 in magnitude
  * parses exactly, and one at or above it parses to a double at or above it. Objects more than
  * MAX_VALUE_DEPTH levels inside a row are not searched: the converters refuse them anyway, and
  * an exact (reviver) parse of a text nested thousands deep would overflow the stack.
  */
-export function holdsUnsafeInteger(value: unknown, depth = 0): boolean {
+export function holdsUnsafeInteger(value: unknown, depth = 0, skippedKey?: string): boolean {
   if (typeof value === 'number') return Number.isInteger(value) && !Number.isSafeInteger(value);
   if (typeof value !== 'object' || value === null) return false;
   if (depth > MAX_VALUE_DEPTH) return false;
   if (Array.isArray(value)) {
-    for (const item of value) if (holdsUnsafeInteger(item, depth + 1)) return true;
+    for (const item of value) if (holdsUnsafeInteger(item, depth + 1, skippedKey)) return true;
     return false;
   }
   const record = value as Record<string, unknown>;
-  for (const key in record) if (holdsUnsafeInteger(record[key], depth + 1)) return true;
+  for (const key in record) {
+    if (key !== skippedKey && holdsUnsafeInteger(record[key], depth + 1, skippedKey)) return true;
+  }
   return false;
 }
 

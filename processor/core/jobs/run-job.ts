@@ -92,7 +92,7 @@ function planOutputs(
   // one that cannot be computed is left to the index. Streams still log the delete.
   const byIndex = context.rowIndex === true && event.op === 'd' && view.opcode === 'd';
   const ops: WriteOp[] = [];
-  return reduceSteps(job.outputs, ops, (output, planned) => {
+  const planning = reduceSteps(job.outputs, ops, (output, planned) => {
     if (!byIndex || !output.movable || output.dataType === 'stream') {
       return andThen(output.plan({ event, view, old }, context), (more) => {
         for (const op of more) planned.push(op);
@@ -103,7 +103,9 @@ function planOutputs(
       for (const op of more) planned.push({ ...op, unlessIndexed: true });
       return planned;
     });
-  }) as MaybePromise<WriteOp[]>;
+  });
+  // No output step gives undefined: every op has been collected in `ops`.
+  return andThen(planning, () => ops);
 }
 
 /** The output's ops, or none when its key or member cannot be computed (the index knows it). */

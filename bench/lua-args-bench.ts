@@ -9,11 +9,7 @@ import { Command } from 'ioredis';
 import { CHECKPOINT_KEY, FENCE_KEY } from '../pipeline/redis-keys.ts';
 import type { BatchToApply } from '../processor/apply-batch.ts';
 import { encodeBatch, encodeOp } from '../processor/apply-batch.ts';
-import { planDefaultJob } from '../processor/core/default-job.ts';
-import { processEntries } from '../processor/core/process-entries.ts';
-import { toStreamEntry, type StreamEntry } from '../processor/core/stream-entry.ts';
-import { entriesFile } from './bench-paths.ts';
-import { readEntries } from './entries-file.ts';
+import { defaultBatches } from './default-batches.ts';
 
 const { values } = parseArgs({
   options: {
@@ -25,30 +21,7 @@ const limit = Number(values.entries);
 const rounds = Number(values.rounds);
 const SHA = '0'.repeat(40);
 
-const byStream = new Map<string, StreamEntry[]>();
-let count = 0;
-for (const captured of await readEntries(entriesFile())) {
-  if (count >= limit) break;
-  count += 1;
-  const list = byStream.get(captured.stream) ?? [];
-  list.push(toStreamEntry(captured.id, captured.fields));
-  byStream.set(captured.stream, list);
-}
-const batches: BatchToApply[] = [];
-for (const [stream, entries] of byStream) {
-  for (let i = 0; i < entries.length; i += 500) {
-    const part = entries.slice(i, i + 500);
-    const processed = processEntries(part, planDefaultJob);
-    batches.push({
-      stream,
-      firstId: part[0]?.id ?? '',
-      lastId: part[part.length - 1]?.id ?? '',
-      epoch: 1,
-      ops: processed.ops,
-      opEntryIds: processed.opEntryIds,
-    });
-  }
-}
+const { count, batches } = await defaultBatches(limit);
 
 /** The string arguments apply-batch.lua took before they were packed. */
 function stringArgs(batch: BatchToApply): { keys: string[]; args: string[] } {

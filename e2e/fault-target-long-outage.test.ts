@@ -31,9 +31,10 @@ const BALLAST_TABLE = 'CREATE TABLE ballast (id bigint PRIMARY KEY, body text NO
 const BALLAST_FILL_ROWS = 1000;
 const BALLAST_TRICKLE_ROWS = 50;
 const MB = 1024 ** 2;
-// The processor's read_batch_bytes (default 8 MiB): one XREADGROUP reply waits in the RDI
+// The processor's read_batch_bytes (default 2 MiB): one XREADGROUP reply waits in the RDI
 // database's output buffer for the processor, counts in used_memory, and Redis serves reads
 // above maxmemory (it refuses only writes), so used_memory may pass maxmemory by one read.
+// The bound allows 8 MiB, the largest read the default has had, for the buffers around it.
 const READ_BATCH_BYTES = 8 * MB;
 
 const ctx = useTestContext();

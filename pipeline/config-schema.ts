@@ -286,7 +286,7 @@ export const ProcessorsSchema = Type.Object(
       description:
         'Most bytes one read may hold (Sluice): with large entries fewer than read_batch_size are read per stream, bounding memory.',
       minimum: 65_536,
-      default: 8_388_608,
+      default: 2_097_152,
     }),
     read_batch_timeout_ms: IntegerSetting({
       description: 'Longest wait for a batch to fill, in milliseconds.',

@@ -73,7 +73,7 @@ describe('parsePipelineConfig', () => {
     expect(config.processors).toEqual({
       type: 'classic',
       read_batch_size: 2000,
-      read_batch_bytes: 8_388_608,
+      read_batch_bytes: 2_097_152,
       read_batch_timeout_ms: 100,
       write_batch_size: 200,
       error_handling: 'dlq',

@@ -96,6 +96,7 @@ local MAKES = { V = 'set', H = 'hash', M = 'hash', D = 'none', J = JSON_TYPE, G 
 -- Decodes the ops: {code, key, first argument index, next op index, record id, row index op}.
 local ops = {}
 local needs_json = false
+local needs_types = false
 local record = ''
 local scope = nil
 local unless_indexed = false
@@ -130,6 +131,7 @@ while i <= n_args do
     unless_indexed = false
     if code == 'X' then scope = #ops end
     if code == 'J' or code == 'G' or code == 'K' then needs_json = true end
+    if NEEDS[code] or code == 'J' then needs_types = true end
   end
   i = next_i
 end
@@ -159,7 +161,8 @@ end
 
 local rejected_records = {}
 local rejects = {}
-local k = 1
+-- Without an op that needs a type (a batch of hash replaces and deletes), nothing can conflict.
+local k = needs_types and 1 or #ops + 1
 while k <= #ops do
   local rec = ops[k][5]
   local overlay = {}

@@ -17,10 +17,9 @@
 
 local JSON_TYPE = 'ReJSON-RL'
 
+-- The `count` field-value pairs from ARGV[first] on, as call arguments (no table built).
 local function pairs_from(first, count)
-  local args = {}
-  for j = first, first + 2 * count - 1 do args[#args + 1] = ARGV[j] end
-  return args
+  return unpack(ARGV, first, first + 2 * count - 1)
 end
 
 -- Index of the op after the write op whose code is at ARGV[i]; nil for another code.
@@ -63,12 +62,12 @@ local function write_op(code, key, at)
     else
       redis.call('DEL', key)
     end
-    if n > 0 then redis.call('HSET', key, unpack(pairs_from(at + 1, n))) end
+    if n > 0 then redis.call('HSET', key, pairs_from(at + 1, n)) end
   elseif code == 'M' then
     local n = tonumber(ARGV[at])
     local m_at = at + 1 + 2 * n
     local m = tonumber(ARGV[m_at])
-    if n > 0 then redis.call('HSET', key, unpack(pairs_from(at + 1, n))) end
+    if n > 0 then redis.call('HSET', key, pairs_from(at + 1, n)) end
     if m > 0 then
       local fields = {}
       for j = m_at + 1, m_at + m do fields[#fields + 1] = ARGV[j] end
@@ -100,7 +99,7 @@ local function write_op(code, key, at)
   elseif code == 'Y' then
     redis.call('ZREM', key, ARGV[at])
   elseif code == 'T' then
-    redis.call('XADD', key, '*', unpack(pairs_from(at + 1, tonumber(ARGV[at]))))
+    redis.call('XADD', key, '*', pairs_from(at + 1, tonumber(ARGV[at])))
   elseif code == 'S' then
     redis.call('SET', key, ARGV[at])
   elseif code == 'E' then

@@ -7,6 +7,7 @@ import type { ApplyResult, BatchToApply } from './apply-batch.ts';
 import type { RunnerSettings, Timer } from './consume-runner.ts';
 import { ConsumeRunner } from './consume-runner.ts';
 import { planDefaultJob } from './core/default-job.ts';
+import type { AsyncJob } from './core/process-entries.ts';
 import type { StreamEntry } from './core/stream-entry.ts';
 import { toStreamEntry } from './core/stream-entry.ts';
 import type { ChangeSource, StreamRead } from './stream-source.ts';
@@ -62,6 +63,8 @@ class FakeSource implements ChangeSource {
   readonly reads: string[] = [];
   listCalls = 0;
   failNextRead = false;
+  /** Most entries one read of new entries brings. */
+  perRead = Number.POSITIVE_INFINITY;
   readonly #clock: FakeClock;
   readonly #streams: readonly string[];
   constructor(clock: FakeClock, streams: readonly string[] = [STREAM]) {
@@ -92,7 +95,7 @@ class FakeSource implements ChangeSource {
       await new Promise((resolve) => setImmediate(resolve));
       return null;
     }
-    const taken = this.fresh.splice(0);
+    const taken = this.fresh.splice(0, this.perRead);
     this.pending.push(...taken);
     return [{ stream, entries: taken }];
   }
@@ -139,7 +142,12 @@ class FakeTarget implements TargetWriter {
   }
 }
 
-function runner(clock: FakeClock, source: FakeSource, target: FakeTarget) {
+function runner(
+  clock: FakeClock,
+  source: FakeSource,
+  target: FakeTarget,
+  job: AsyncJob = planDefaultJob,
+) {
   const checks: boolean[] = [];
   const run = new ConsumeRunner({
     source,
@@ -150,7 +158,7 @@ function runner(clock: FakeClock, source: FakeSource, target: FakeTarget) {
         return Promise.resolve();
       },
     },
-    job: planDefaultJob,
+    job,
     clock,
     timer: clock,
     logger: quietLogger,
@@ -158,6 +166,34 @@ function runner(clock: FakeClock, source: FakeSource, target: FakeTarget) {
     memoryUsage: () => ({ rss: 100, heapUsed: 50 }),
   });
   return { run, checks };
+}
+
+/** A target whose first write waits until `release()`: a write still under way. */
+class HeldTarget extends FakeTarget {
+  calls = 0;
+  #release: () => void = () => undefined;
+  readonly #held = new Promise<void>((resolve) => {
+    this.#release = resolve;
+  });
+  release(): void {
+    this.#release();
+  }
+  override async apply(batch: BatchToApply): Promise<ApplyResult> {
+    this.calls += 1;
+    if (this.calls === 1) await this.#held;
+    return super.apply(batch);
+  }
+}
+
+/** The default job, recording the row ids it planned. */
+function recordingJob(planned: number[], readsTarget: boolean): AsyncJob {
+  return Object.assign(
+    (event: Parameters<typeof planDefaultJob>[0]) => {
+      planned.push(Number(event.key.id));
+      return planDefaultJob(event);
+    },
+    { readsTarget },
+  );
 }
 
 async function until(condition: () => boolean): Promise<void> {
@@ -195,6 +231,62 @@ describe('ConsumeRunner', () => {
     expect(source.acknowledged[1]?.processed.counts.inserted).toBe(2);
     // Stamped with the injected clock (no time had passed yet: reads of entries do not block).
     expect(source.acknowledged[1]?.now).toBe(1_000_000);
+  });
+
+  it('plans the next read while the previous one is written, and writes it only once that one is acknowledged', async () => {
+    const clock = new FakeClock();
+    const source = new FakeSource(clock);
+    source.fresh.push(entry(1, 'Ada'), entry(2, 'Bob'));
+    source.perRead = 1;
+    const target = new HeldTarget();
+    const planned: number[] = [];
+    const { run } = runner(clock, source, target, recordingJob(planned, false));
+    void run.start();
+    await until(() => target.calls === 1 && planned.includes(2));
+    // Planned ahead, but neither written nor acknowledged while the first write is held.
+    for (let i = 0; i < 50; i += 1) await new Promise((resolve) => setImmediate(resolve));
+    expect(target.calls).toBe(1);
+    expect(source.acknowledged).toHaveLength(0);
+    target.release();
+    await until(() => source.acknowledged.length === 2);
+    await run.stop();
+    expect(target.applied.map((b) => b.firstId)).toEqual(['1-0', '2-0']);
+    expect(source.acknowledged.map((a) => a.entries.map((e) => e.id))).toEqual([['1-0'], ['2-0']]);
+    // Planned once each: the plan made ahead served the write.
+    expect(planned).toEqual([1, 2]);
+  });
+
+  it('does not plan ahead for a job that reads the target (redis.lookup)', async () => {
+    const clock = new FakeClock();
+    const source = new FakeSource(clock);
+    source.fresh.push(entry(1, 'Ada'), entry(2, 'Bob'));
+    source.perRead = 1;
+    const target = new HeldTarget();
+    const planned: number[] = [];
+    const { run } = runner(clock, source, target, recordingJob(planned, true));
+    void run.start();
+    await until(() => target.calls === 1);
+    for (let i = 0; i < 200; i += 1) await new Promise((resolve) => setImmediate(resolve));
+    expect(planned).toEqual([1]);
+    target.release();
+    await until(() => source.acknowledged.length === 2);
+    await run.stop();
+    expect(planned).toEqual([1, 2]);
+  });
+
+  it('stopping finishes the write under way', async () => {
+    const clock = new FakeClock();
+    const source = new FakeSource(clock);
+    source.fresh.push(entry(1, 'Ada'));
+    const target = new HeldTarget();
+    const { run } = runner(clock, source, target);
+    void run.start();
+    await until(() => target.calls === 1);
+    const stopped = run.stop();
+    target.release();
+    await stopped;
+    expect(run.state).toBe('stopped');
+    expect(source.acknowledged.map((a) => a.entries.map((e) => e.id))).toEqual([['1-0']]);
   });
 
   it('retries a failing target with exponential backoff on its clock, flagging backpressure', async () => {

@@ -1,9 +1,11 @@
 // The consume loop around the change source and the targets: each step discovers streams,
 // checks backpressure, reads (a stream's own pending entries first, then new ones), applies
 // each stream's batch to every target with its checkpoint, and only then acknowledges. It
-// retries with backoff and times each stage, on the clock and timer it is given. One read in
-// flight at a time (its streams' batches handled side by side, each stream in order), so the
-// processor's memory is bounded by the read budget.
+// retries with backoff and times each stage, on the clock and timer it is given. A read's
+// streams are handled side by side (each stream in order); while one read's batches are being
+// written and acknowledged, the next read is decoded and planned, but its writes start only
+// once the previous read is fully applied and acknowledged. So at most two reads are held (one
+// being written, one planned) plus the one being fetched: memory stays bounded by the read budget.
 
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isSluiceError } from '../common/errors.ts';
@@ -64,6 +66,13 @@ export interface RunnerDeps {
   readonly memoryUsage: () => { readonly rss: number; readonly heapUsed: number };
 }
 
+/** A stream's batch decoded and planned, ready to write. */
+interface Planned {
+  readonly fresh: readonly StreamEntry[];
+  readonly processed: ProcessedEntries;
+  readonly transformMs: number;
+}
+
 /** idle → running → stopping → stopped; failed when a fatal error (e.g. fenced) ends the loop. */
 export type ProcessorState = 'idle' | 'running' | 'stopping' | 'stopped' | 'failed';
 
@@ -75,6 +84,8 @@ export class ConsumeRunner {
   readonly #consume: ConsumeState;
   #failure: unknown;
   #targetDown = false;
+  /** The previous read's writes and acknowledgements, still under way; rejects with their error. */
+  #inflight: Promise<void> | undefined;
 
   constructor(deps: RunnerDeps) {
     this.#deps = deps;
@@ -131,6 +142,8 @@ export class ConsumeRunner {
           return;
         }
         if (!this.#running()) break;
+        // The previous read's writes end (or fail) before anything is re-read.
+        await this.#settleInflight().catch(() => undefined);
         failures += 1;
         const delay = this.#backoff(failures);
         logger.warn('Processing step failed; will retry.', {
@@ -144,8 +157,29 @@ export class ConsumeRunner {
         await targets.loadCheckpoints();
       }
     }
+    // Stopping finishes the batches in flight.
+    try {
+      await this.#settleInflight();
+    } catch (error) {
+      if (isSluiceError(error, 'FENCED')) {
+        this.#failure = error;
+        this.#state = 'failed';
+        logger.error('Stopping: this processor has been fenced off.', { error: error.message });
+      } else {
+        logger.warn('The last batch was not applied; it is read again at the next start.', {
+          error: String(error),
+        });
+      }
+    }
     await source.dropPrefetch();
-    this.#state = 'stopped';
+    if (this.#state !== 'failed') this.#state = 'stopped';
+  }
+
+  /** Waits for the previous read's writes; throws their error. */
+  async #settleInflight(): Promise<void> {
+    const inflight = this.#inflight;
+    this.#inflight = undefined;
+    await inflight;
   }
 
   #backoff(attempt: number): number {
@@ -193,11 +227,13 @@ export class ConsumeRunner {
     const { source, timer, settings } = this.#deps;
     const read = this.#consume.nextRead();
     if (read.kind === 'none') {
+      await this.#settleInflight();
       await this.#pause(settings.streamsCheckIntervalMs);
       return;
     }
     const readStarted = timer.elapsed();
     if (read.kind === 'pending') {
+      await this.#settleInflight();
       const entries = await source.readPending(read.stream);
       if (entries.length === 0) this.#consume.pendingDrained(read.stream);
       else await this.#handle(read.stream, entries, timer.elapsed() - readStarted);
@@ -205,36 +241,68 @@ export class ConsumeRunner {
     }
     const reads = await source.readNew(read.streams);
     this.#consume.newEntriesRead(reads !== null);
-    if (reads === null) return;
+    if (reads === null) {
+      await this.#settleInflight();
+      return;
+    }
     // A blocking read's wait for new entries is idle time, not work: it is not counted.
     const readMs = (timer.elapsed() - readStarted) / Math.max(1, reads.length);
-    // Streams are independent (order is per stream): their batches are handled side by side,
-    // so one stream's decoding overlaps another's write and acknowledgement round trips.
-    const handled = await Promise.allSettled(
-      reads.map(({ stream, entries }) => this.#handle(stream, entries, readMs)),
+    // A job that reads the target while planning must see the previous read written first.
+    if (this.#deps.job.readsTarget === true) await this.#settleInflight();
+    // Decoded and planned while the previous read's writes are under way; a planning error
+    // is left to #handle, which retries it like a write.
+    const planned = await Promise.all(
+      reads.map(({ stream, entries }) => this.#plan(stream, entries).catch(() => undefined)),
     );
-    for (const result of handled) {
-      if (result.status === 'rejected') throw result.reason;
-    }
+    // Writes keep their order: this read's start once the previous one is applied and
+    // acknowledged (a failure there throws here, and this read is read again from the
+    // pending list).
+    await this.#settleInflight();
+    // Streams are independent (order is per stream): their batches are handled side by side.
+    const handled = Promise.allSettled(
+      reads.map(({ stream, entries }, i) => this.#handle(stream, entries, readMs, planned[i])),
+    ).then((results) => {
+      for (const result of results) {
+        if (result.status === 'rejected') throw result.reason;
+      }
+    });
+    // Awaited by the next step (or at stop); never unhandled meanwhile.
+    handled.catch(() => undefined);
+    this.#inflight = handled;
   }
 
-  /** Applies one stream's entries, retrying transient target faults until done or stopped. */
-  async #handle(stream: string, entries: readonly StreamEntry[], readMs: number): Promise<void> {
+  /** Decodes and plans a stream's entries that the targets do not hold yet. */
+  async #plan(stream: string, entries: readonly StreamEntry[]): Promise<Planned> {
+    const { targets, timer, job } = this.#deps;
+    const fresh = targets.unapplied(stream, entries);
+    const started = timer.elapsed();
+    const processed = await processEntriesAsync(fresh, job, stream);
+    return { fresh, processed, transformMs: timer.elapsed() - started };
+  }
+
+  /**
+   * Applies one stream's entries, retrying transient target faults until done or stopped. A
+   * plan made ahead serves the first attempt; a retry plans again.
+   */
+  async #handle(
+    stream: string,
+    entries: readonly StreamEntry[],
+    readMs: number,
+    ahead?: Planned,
+  ): Promise<void> {
     const last = entries[entries.length - 1];
     if (!last) return;
-    const { targets, timer, job, settings, logger, backpressure } = this.#deps;
+    const { targets, timer, settings, logger, backpressure } = this.#deps;
     let attempt = 0;
     // Records a target refused, kept across retries: a target that applied the batch before
     // another target failed skips it on the retry, and would not report them again.
     const refused = new Map<string, TargetReject>();
     for (;;) {
       try {
-        // Entries every target already holds (a replay) are not processed again.
-        const fresh = targets.unapplied(stream, entries);
-        const transformStarted = timer.elapsed();
-        // Inside the try: a lookup whose target is down is a transient target fault too.
-        const processed = await processEntriesAsync(fresh, job, stream);
-        const transformMs = timer.elapsed() - transformStarted;
+        // Entries every target already holds (a replay) are not processed again. Inside the
+        // try: a lookup whose target is down is a transient target fault too.
+        const { fresh, processed, transformMs } =
+          attempt === 0 && ahead !== undefined ? ahead : await this.#plan(stream, entries);
         const writeStarted = timer.elapsed();
         if (fresh.length > 0) {
           await targets.apply(

@@ -26,8 +26,17 @@ export interface JobNaming {
   readonly jobNameOf?: (event: ChangeEvent, stream: string) => string;
 }
 
+/**
+ * Whether planning reads the target (redis.lookup). Such a job must see every earlier batch
+ * written before it plans the next, so the consume loop does not plan ahead for it.
+ */
+export interface JobTargetReads {
+  readonly readsTarget?: boolean;
+}
+
 /** A job that may need to wait (expressions, lookups); told the stream the event came from. */
 export type AsyncJob = ((event: ChangeEvent, stream: string) => EventPlan | Promise<EventPlan>) &
+  JobTargetReads &
   JobDecoding &
   JobNaming;
 

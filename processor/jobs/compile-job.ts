@@ -22,6 +22,8 @@ export interface CompiledJob {
   readonly outputs: readonly CompiledOutput[];
   readonly tests: readonly DeepReadonly<TestCase>[];
   readonly limits: EvaluationLimits;
+  /** The job reads the target while it plans (redis.lookup). */
+  readonly readsTarget: boolean;
 }
 
 export interface CompileOptions {
@@ -61,5 +63,6 @@ export function compileJob(definition: JobDefinition, options: CompileOptions = 
     outputs,
     tests: definition.tests,
     limits,
+    readsTarget: (job.transform ?? []).some((block) => block.uses === 'redis.lookup'),
   });
 }

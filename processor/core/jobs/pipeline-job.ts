@@ -27,6 +27,8 @@ export type PipelineJob = ((
   stream: string,
 ) => EventPlan | Promise<EventPlan>) & {
   readonly typeRendering: TypeRendering;
+  /** Some job reads the target while it plans (redis.lookup): see JobTargetReads. */
+  readonly readsTarget: boolean;
 };
 
 export interface PipelineJobPorts {
@@ -77,5 +79,8 @@ export function createPipelineJob(
       return event.op === 'r' ? withSnapshotSweep(plan, event, stream, table) : plan;
     });
   };
-  return Object.assign(job, { typeRendering: rendering });
+  return Object.assign(job, {
+    typeRendering: rendering,
+    readsTarget: jobs.some((own) => own.readsTarget),
+  });
 }

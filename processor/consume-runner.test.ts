@@ -233,18 +233,28 @@ describe('ConsumeRunner', () => {
     expect(source.acknowledged[1]?.now).toBe(1_000_000);
   });
 
-  it('plans the next read while the previous one is written, and writes it only once that one is acknowledged', async () => {
+  /** Two entries read one at a time, a held target, and a job recording what it planned. */
+  function twoReadsHeld(readsTarget: boolean) {
     const clock = new FakeClock();
     const source = new FakeSource(clock);
     source.fresh.push(entry(1, 'Ada'), entry(2, 'Bob'));
     source.perRead = 1;
     const target = new HeldTarget();
     const planned: number[] = [];
-    const { run } = runner(clock, source, target, recordingJob(planned, false));
+    const { run } = runner(clock, source, target, recordingJob(planned, readsTarget));
     void run.start();
+    return { source, target, planned, run };
+  }
+
+  async function yieldTurns(count: number): Promise<void> {
+    for (let i = 0; i < count; i += 1) await new Promise((resolve) => setImmediate(resolve));
+  }
+
+  it('plans the next read while the previous one is written, and writes it only once that one is acknowledged', async () => {
+    const { source, target, planned, run } = twoReadsHeld(false);
     await until(() => target.calls === 1 && planned.includes(2));
     // Planned ahead, but neither written nor acknowledged while the first write is held.
-    for (let i = 0; i < 50; i += 1) await new Promise((resolve) => setImmediate(resolve));
+    await yieldTurns(50);
     expect(target.calls).toBe(1);
     expect(source.acknowledged).toHaveLength(0);
     target.release();
@@ -257,16 +267,9 @@ describe('ConsumeRunner', () => {
   });
 
   it('does not plan ahead for a job that reads the target (redis.lookup)', async () => {
-    const clock = new FakeClock();
-    const source = new FakeSource(clock);
-    source.fresh.push(entry(1, 'Ada'), entry(2, 'Bob'));
-    source.perRead = 1;
-    const target = new HeldTarget();
-    const planned: number[] = [];
-    const { run } = runner(clock, source, target, recordingJob(planned, true));
-    void run.start();
+    const { source, target, planned, run } = twoReadsHeld(true);
     await until(() => target.calls === 1);
-    for (let i = 0; i < 200; i += 1) await new Promise((resolve) => setImmediate(resolve));
+    await yieldTurns(200);
     expect(planned).toEqual([1]);
     target.release();
     await until(() => source.acknowledged.length === 2);

@@ -16,7 +16,6 @@ import { MAXMEMORY_TOO_SMALL } from '../api/operator/maxmemory-check.ts';
 import { SINK_MEMORY_STALL } from '../api/operator/sink-memory-stall.ts';
 import { setDesiredState } from '../api/store/control-store.ts';
 import { savePipeline } from '../api/store/pipeline-store.ts';
-import { setSecret } from '../api/store/secret-store.ts';
 import { statusText, type Status } from '../cli/commands/status-text.ts';
 import { pipelineConfigText } from '../harness/pipeline.ts';
 import { startStack, type Stack } from '../harness/stack.ts';
@@ -29,6 +28,7 @@ import {
   startOperator,
   type OperatorProcess,
 } from './support/operator-process.ts';
+import { storeStackSecrets } from './support/operator-pipeline.ts';
 
 const PIPELINE = 'default';
 const SOURCE = 'wide';
@@ -104,15 +104,7 @@ beforeAll(async () => {
   }
   rdi = new Redis(stack.rdi.url);
   target = new Redis(stack.target.url);
-  const secrets = {
-    SOURCE_DB_HOST: stack.source.host,
-    SOURCE_DB_PORT: String(stack.source.port),
-    SOURCE_DB_USERNAME: stack.source.user,
-    SOURCE_DB_PASSWORD: stack.source.password,
-    TARGET_DB_HOST: stack.target.host,
-    TARGET_DB_PORT: String(stack.target.port),
-  };
-  for (const [name, value] of Object.entries(secrets)) await setSecret(rdi, name, value);
+  await storeStackSecrets(rdi, stack);
   const config = pipelineConfigText('postgresql', {
     sourceName: SOURCE,
     database: stack.source.database,

@@ -12,7 +12,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { setDesiredState } from '../api/store/control-store.ts';
 import { savePipeline } from '../api/store/pipeline-store.ts';
-import { setSecret } from '../api/store/secret-store.ts';
 import { freePort } from '../common/free-port.ts';
 import { pipelineConfigText } from '../harness/pipeline.ts';
 import { startServerProcess } from '../harness/server-process.ts';
@@ -27,6 +26,7 @@ import {
   startOperator,
   waitForDataPlane,
 } from './support/operator-process.ts';
+import { storeStackSecrets } from './support/operator-pipeline.ts';
 
 const PIPELINE = 'default';
 const OPERATOR = 'op-dash';
@@ -113,15 +113,7 @@ beforeAll(async () => {
   `);
   rdi = new Redis(stack.rdi.url);
   target = new Redis(stack.target.url);
-  const secrets = {
-    SOURCE_DB_HOST: stack.source.host,
-    SOURCE_DB_PORT: String(stack.source.port),
-    SOURCE_DB_USERNAME: stack.source.user,
-    SOURCE_DB_PASSWORD: stack.source.password,
-    TARGET_DB_HOST: stack.target.host,
-    TARGET_DB_PORT: String(stack.target.port),
-  };
-  for (const [name, value] of Object.entries(secrets)) await setSecret(rdi, name, value);
+  await storeStackSecrets(rdi, stack);
   const config = pipelineConfigText('postgresql', {
     sourceName: 'shop',
     database: stack.source.database,

@@ -11,7 +11,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FENCE_KEY, LEADER_LEASE_KEY } from '../pipeline/redis-keys.ts';
 import { setDesiredState } from '../api/store/control-store.ts';
 import { savePipeline } from '../api/store/pipeline-store.ts';
-import { setSecret } from '../api/store/secret-store.ts';
 import { pipelineConfigText } from '../harness/pipeline.ts';
 import { startStack, type Stack } from '../harness/stack.ts';
 import { useTestContext } from '../harness/test-context.ts';
@@ -31,6 +30,7 @@ import {
   WORKLOAD_TABLES,
   type Workload,
 } from './support/workload.ts';
+import { storeStackSecrets } from './support/operator-pipeline.ts';
 
 const LEASE_MS = 3_000;
 const RENEW_MS = LEASE_MS / 3;
@@ -106,15 +106,7 @@ beforeAll(async () => {
   await workload.run(db, { changes: 500 });
 
   // Stored the way the api stores a deployed pipeline, with its secrets, then started.
-  const secrets = {
-    SOURCE_DB_HOST: stack.source.host,
-    SOURCE_DB_PORT: String(stack.source.port),
-    SOURCE_DB_USERNAME: stack.source.user,
-    SOURCE_DB_PASSWORD: stack.source.password,
-    TARGET_DB_HOST: stack.target.host,
-    TARGET_DB_PORT: String(stack.target.port),
-  };
-  for (const [name, value] of Object.entries(secrets)) await setSecret(rdi, name, value);
+  await storeStackSecrets(rdi, stack);
   const config = pipelineConfigText('postgresql', {
     sourceName: 'bank',
     database: stack.source.database,

@@ -13,7 +13,6 @@ import { rdiAuthenticator } from '../api/auth/rdi-authenticator.ts';
 import { connectionTester } from '../api/net/test-connections.ts';
 import { setDesiredState } from '../api/store/control-store.ts';
 import { savePipeline } from '../api/store/pipeline-store.ts';
-import { setSecret } from '../api/store/secret-store.ts';
 import { RESET_DONE_FIELD } from '../api/operator/status-report.ts';
 import { replicationSlotName } from '../debezium-config/render-source-identity.ts';
 import { systemClock } from '../processor/ports.ts';
@@ -38,6 +37,7 @@ import {
   WORKLOAD_TABLES,
   type Workload,
 } from './support/workload.ts';
+import { storeStackSecrets } from './support/operator-pipeline.ts';
 
 const PIPELINE = 'default';
 const SOURCE = 'bank';
@@ -191,15 +191,7 @@ beforeAll(async () => {
   workload = createWorkload(20260502);
   await workload.run(db, { changes: 400 });
 
-  const secrets = {
-    SOURCE_DB_HOST: stack.source.host,
-    SOURCE_DB_PORT: String(stack.source.port),
-    SOURCE_DB_USERNAME: stack.source.user,
-    SOURCE_DB_PASSWORD: stack.source.password,
-    TARGET_DB_HOST: stack.target.host,
-    TARGET_DB_PORT: String(stack.target.port),
-  };
-  for (const [name, value] of Object.entries(secrets)) await setSecret(rdi, name, value);
+  await storeStackSecrets(rdi, stack);
   const config = pipelineConfigText('postgresql', {
     sourceName: SOURCE,
     database: stack.source.database,

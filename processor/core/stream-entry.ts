@@ -26,22 +26,36 @@ export function toStreamEntry(id: string, fields: readonly string[] | null): Str
 
 const RUN_ID_FIELD = '__DEBEZIUM.CONTEXT.RUNID';
 
+/**
+ * The last run id header read and its value: every row of a snapshot carries the same header,
+ * so it is parsed once per run instead of once per row. Memoisation only.
+ */
+const lastRun = { raw: '', id: '' };
+
 /** Debezium's run id from the entry's header field (a JSON-encoded string), or ''. */
 export function runIdOf(entry: StreamEntry): string {
   const list = entry.fields;
   for (let i = 0; i + 1 < list.length; i += 2) {
     if (list[i] !== RUN_ID_FIELD) continue;
     const raw = list[i + 1] ?? '';
-    try {
-      const parsed: unknown = JSON.parse(raw);
-      const payload =
-        typeof parsed === 'object' && parsed !== null && 'payload' in parsed
-          ? parsed.payload
-          : parsed;
-      return typeof payload === 'string' ? payload : raw;
-    } catch {
-      return raw;
+    if (raw !== lastRun.raw) {
+      lastRun.id = parseRunId(raw);
+      lastRun.raw = raw;
     }
+    return lastRun.id;
   }
   return '';
+}
+
+function parseRunId(raw: string): string {
+  try {
+    const parsed: unknown = JSON.parse(raw);
+    const payload =
+      typeof parsed === 'object' && parsed !== null && 'payload' in parsed
+        ? parsed.payload
+        : parsed;
+    return typeof payload === 'string' ? payload : raw;
+  } catch {
+    return raw;
+  }
 }

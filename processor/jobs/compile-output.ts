@@ -112,18 +112,22 @@ export function compileOutput(
       placement.key = keyText ?? defaultKey(event, context.rendering);
       return text(member, 'member', view.args);
     });
-    const withMember = andThen(withKey, (memberText) => {
+    const placed = andThen(withKey, (memberText) => {
       if (memberText !== undefined) placement.member = memberText;
-      // Score and value matter only for writes: a delete needs no total of a deleted row.
-      if (!upsert || score === undefined) return undefined;
-      return evaluate(score, view.args, context.evaluation, context.limits);
+      return placement;
     });
-    const withScore = andThen(withMember, (scoreValue) => {
-      if (!upsert) return undefined;
+    // Score and value matter only for writes: a delete needs no total of a deleted row.
+    if (!upsert) return placed;
+    const withScore = andThen(placed, () =>
+      score === undefined
+        ? undefined
+        : evaluate(score, view.args, context.evaluation, context.limits),
+    );
+    const withValue = andThen(withScore, (scoreValue) => {
       if (score !== undefined) placement.score = requireScore(scoreValue, score);
       return text(value, 'value', view.args);
     });
-    return andThen(withScore, (valueText) => {
+    return andThen(withValue, (valueText) => {
       if (valueText !== undefined) placement.value = valueText;
       return placement;
     });

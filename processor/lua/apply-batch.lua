@@ -93,6 +93,13 @@ end
 local NEEDS = { X = 'hash', C = 'hash', V = 'set', W = 'set', M = 'hash', G = JSON_TYPE, K = JSON_TYPE, A = 'set', B = 'set', Z = 'zset', Y = 'zset', T = 'stream' }
 local MAKES = { V = 'set', H = 'hash', M = 'hash', D = 'none', J = JSON_TYPE, G = JSON_TYPE, A = 'set', Z = 'zset', T = 'stream', S = 'string' }
 
+-- The type the op whose code is `code` and first argument ARGV[at] needs its key to have (nil:
+-- any): a JSON.SET below '$' needs a JSON document, one at '$' replaces whatever is there.
+local function needed_type(code, at)
+  if code == 'J' and ARGV[at] ~= '$' then return JSON_TYPE end
+  return NEEDS[code]
+end
+
 -- Decodes the ops: {code, key, first argument index, next op index, record id, row index op}.
 local ops = {}
 local needs_json = false
@@ -131,7 +138,7 @@ while i <= n_args do
     unless_indexed = false
     if code == 'X' then scope = #ops end
     if code == 'J' or code == 'G' or code == 'K' then needs_json = true end
-    if NEEDS[code] or code == 'J' then needs_types = true end
+    if needed_type(code, i + 2) then needs_types = true end
   end
   i = next_i
 end
@@ -170,8 +177,7 @@ while k <= #ops do
   local last = k
   while last <= #ops and ops[last][5] == rec do
     local code, key, at = ops[last][1], ops[last][2], ops[last][3]
-    local needed = NEEDS[code]
-    if code == 'J' and ARGV[at] ~= '$' then needed = JSON_TYPE end
+    local needed = needed_type(code, at)
     -- Only an op that needs a type asks for one: a hash replace or a delete (most ops) costs
     -- no TYPE call.
     if conflict == nil and needed then

@@ -108,14 +108,18 @@ function planOutputs(
   return andThen(planning, () => ops);
 }
 
-/** The output's ops, or none when its key or member cannot be computed (the index knows it). */
-async function planUnlessIndexed(
+/**
+ * The output's ops, or none when its key or member cannot be computed (the index knows it).
+ * Synchronous unless the output had to wait, like every plan.
+ */
+function planUnlessIndexed(
   output: CompiledOutput,
   input: OutputInput,
   context: StepContext,
-): Promise<WriteOp[]> {
+): MaybePromise<WriteOp[]> {
   try {
-    return await output.plan(input, context);
+    const planned = output.plan(input, context);
+    return planned instanceof Promise ? planned.catch(() => []) : planned;
   } catch {
     return [];
   }
